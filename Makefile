@@ -1,0 +1,73 @@
+# One command each: `make run` (the embedded default) and `make test` (the whole suite).
+# Every target installs first when the lock files changed; see README.md.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+LOCKS := requirements/base.lock requirements/rasa.lock
+LOCK_HASH := $(shell cat $(LOCKS) | sha256sum | cut -c1-16)
+STAMP := $(VENV)/.installed-$(LOCK_HASH)
+PIP := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: help install run train shell lint test bench lock clean browser
+
+help:
+	@echo "make run    start every service on localhost (installs and trains when needed)"
+	@echo "make test   run the whole test suite"
+	@echo "make train  train the Rasa model if config, domain or data changed"
+	@echo "make shell  talk to the bot in the terminal"
+	@echo "make lint   ruff, the rules linter and rasa data validate"
+	@echo "make bench  run the benchmarks under bench/ and print their figures"
+
+install: $(STAMP) browser
+
+# The stamp's name carries the lock files' hash: a changed lock reinstalls, an
+# unchanged one makes this target a no-op.
+$(STAMP):
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@echo "installing pinned dependencies into $(VENV) (first time takes a few minutes)"
+	$(PIP) install --no-deps -r requirements/base.lock
+	$(PIP) install --no-deps --ignore-requires-python -r requirements/rasa.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# Browser tests drive Debian's chromium; the test tool never downloads a browser.
+browser:
+	@command -v chromium >/dev/null || { \
+	  echo "installing Debian chromium for the browser tests"; \
+	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+
+run: install
+	$(PY) -m bot run
+
+train: install
+	$(PY) -m bot train
+
+shell: install
+	$(PY) -m bot shell
+
+lint: install
+	$(PY) -m ruff check bot actions tests bench
+	$(PY) -m bot rules check
+	$(PY) -m rasa data validate --fail-on-warnings --quiet
+
+# pytest exits 5 when it collected nothing: that is a failure here too.
+test: install
+	$(PY) -m pytest
+
+bench: install
+	$(PY) -m bench
+
+# Re-resolve base.in into base.lock (needs network).
+lock:
+	rm -rf /tmp/lock-venv && $(PYTHON) -m venv /tmp/lock-venv
+	/tmp/lock-venv/bin/pip install -q -r requirements/base.in
+	( sed -n '1,2p' requirements/base.lock; echo "setuptools==70.3.0"; echo "wheel==0.45.1"; \
+	  /tmp/lock-venv/bin/pip freeze | grep -viE '^(rasa|rasa-sdk|rasa_sdk)==' ) > requirements/base.lock.new
+	mv requirements/base.lock.new requirements/base.lock
+
+clean:
+	rm -rf $(VENV) .pytest_cache .rasa test-artifacts
