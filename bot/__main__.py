@@ -1,0 +1,97 @@
+"""Command line: `python -m bot run|train|shell|rules check|rules graph <id>|guide <id>`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+from bot.settings import get_settings
+
+
+def _rules(args: argparse.Namespace) -> int:
+    from bot.catalogue import CatalogueError, load_catalogue
+    from bot.catalogue.lint import check
+
+    root = Path(args.rules or get_settings().rules_dir)
+    if args.rules_command == "check":
+        problems = check(root)
+        for problem in problems:
+            print(problem)
+        errors = [p for p in problems if p.severity == "error"]
+        if not errors:
+            print(f"{root}: rules ok ({len(problems)} warnings)", file=sys.stderr)
+        return 1 if errors else 0
+    try:
+        cat = load_catalogue(root)
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    from bot.catalogue.graph import to_dot, to_mermaid
+
+    if args.bundle_id not in cat.bundles:
+        print(f"unknown bundle {args.bundle_id!r}; known: {', '.join(cat.bundles)}", file=sys.stderr)
+        return 2
+    text = (to_dot if args.format == "dot" else to_mermaid)(cat, args.bundle_id)
+    if args.output:
+        Path(args.output).write_text(text, encoding="utf-8")
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+def _guide(args: argparse.Namespace) -> int:
+    from bot.catalogue import CatalogueError, load_catalogue
+    from bot.guide_cli import guide
+
+    try:
+        cat = load_catalogue(Path(args.rules or get_settings().rules_dir))
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    if args.bundle_id not in cat.bundles:
+        print(f"unknown bundle {args.bundle_id!r}; known: {', '.join(cat.bundles)}", file=sys.stderr)
+        return 2
+    return 0 if guide(cat, args.bundle_id, explain=args.explain) is not None else 1
+
+
+def _launcher(args: argparse.Namespace) -> int:
+    from bot.launcher import cli
+
+    return cli.main(args.command, args)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bot")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    rules = sub.add_parser("rules", help="check or draw the rules catalogue")
+    rules.add_argument("--rules", help="rules folder (default: rules/)")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    rules_sub.add_parser("check", help="lint every rules file; non-zero exit on errors")
+    graph = rules_sub.add_parser("graph", help="write a bundle's questionnaire as a graph")
+    graph.add_argument("bundle_id")
+    graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
+    graph.add_argument("-o", "--output")
+    rules.set_defaults(handler=_rules)
+
+    guide = sub.add_parser("guide", help="walk a bundle's questionnaire in the terminal")
+    guide.add_argument("bundle_id")
+    guide.add_argument("--rules")
+    guide.add_argument("--explain", action="store_true", help="print the trace at the end")
+    guide.set_defaults(handler=_guide)
+
+    for name, text in (("run", "start every service (the embedded default)"),
+                       ("train", "train the model if its inputs changed"),
+                       ("shell", "talk to the bot in the terminal")):
+        cmd = sub.add_parser(name, help=text)
+        cmd.add_argument("--no-train", action="store_true", help="refuse to train; fail if the model is stale")
+        cmd.set_defaults(handler=_launcher)
+
+    args = parser.parse_args(argv)
+    return args.handler(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

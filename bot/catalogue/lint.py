@@ -1,0 +1,97 @@
+"""`python -m bot rules check`: load errors plus what only walking every answer path reveals."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import List
+
+from bot.catalogue.catalogue import Catalogue
+from bot.catalogue.loader import load_catalogue
+from bot.catalogue.problems import CatalogueError, Problem, relative
+
+
+def lint_facts(cat: Catalogue, today: date):
+    """Two people to walk each bundle with: an anonymous one and one the government knows well."""
+    from bot.engine.facts import Facts, anonymous
+
+    everything = {lic: {f: "x" for f in spec.fields} for lic, spec in cat.e_licences.items()}
+    known = Facts(
+        values={"logged_in": True, "applicant_kind": "person", "e_licences": sorted(everything),
+                "age": 40, "gender": "female", "hukou_local": True},
+        identity={}, licences=everything, today=today,
+    )
+    return [anonymous(today), known]
+
+
+def lint_catalogue(cat: Catalogue, today: date | None = None) -> List[Problem]:
+    from bot.engine.engine import Engine
+    from bot.engine.paths import PathReport, TooManyPaths, walk
+
+    today = today or date.today()
+    engine = Engine(cat)
+    problems: List[Problem] = []
+    used_materials, used_fields = set(), set()
+    for bundle_id, bundle in cat.bundles.items():
+        file = relative(cat.files[bundle_id], cat.root)
+        report = PathReport(bundle_id)
+        same_options = None
+        try:
+            for facts in lint_facts(cat, today):
+                report.option_checked = set()
+                report.same_options = {}
+                walk(cat, engine.compiled(bundle_id), facts, report=report)
+                same_options = _intersect(same_options, report.same_options)
+        except TooManyPaths as exc:
+            problems.append(Problem(file, "questions", str(exc)))
+            continue
+        seen = set()
+        for finding in report.findings:
+            key = (finding.where, finding.message)
+            if key not in seen:
+                seen.add(key)
+                problems.append(Problem(file, finding.where, finding.message))
+        for question in bundle.questions:
+            if question.id not in report.asked:
+                problems.append(Problem(file, f"questions[{question.id}]",
+                                        "never asked: on no answer path can it change the outcome"))
+        for qid, pairs in (same_options or {}).items():
+            for pair in sorted(tuple(sorted(p)) for p in pairs):
+                problems.append(Problem(file, f"questions[{qid}].options",
+                                        f"options {pair[0]!r} and {pair[1]!r} lead to the same outcome "
+                                        "on every path; merge them or make them differ"))
+        for item in bundle.items:
+            if item.id not in report.items:
+                problems.append(Problem(file, f"items[{item.id}]", "unreachable: applies on no answer path"))
+                continue
+            for use in item.materials:
+                used_materials.add(use.ref)
+                if (item.id, use.ref) not in report.material_uses:
+                    problems.append(Problem(file, f"items[{item.id}].materials[{use.ref}]",
+                                            "unreachable: required on no answer path"))
+            for use in item.fields:
+                used_fields.add(use.ref)
+                if (item.id, use.ref) not in report.field_uses:
+                    problems.append(Problem(file, f"items[{item.id}].fields[{use.ref}]",
+                                            "unreachable: on the form on no answer path"))
+    for material_id in sorted(set(cat.materials) - used_materials):
+        problems.append(Problem("rules/materials", material_id, "registered but used by no bundle", "warning"))
+    for field_id in sorted(set(cat.fields) - used_fields):
+        problems.append(Problem("rules/fields", field_id, "registered but used by no bundle", "warning"))
+    return problems
+
+
+def _intersect(a, b):
+    """Option pairs alike on every walk that asked the question (walks differ in facts)."""
+    out = dict(a or {})
+    for qid, pairs in b.items():
+        out[qid] = out[qid] & pairs if qid in out else set(pairs)
+    return out
+
+
+def check(root: Path, today: date | None = None) -> List[Problem]:
+    try:
+        cat = load_catalogue(root)
+    except CatalogueError as exc:
+        return exc.problems
+    return lint_catalogue(cat, today)

@@ -1,0 +1,159 @@
+"""Loads `rules/` into a Catalogue: all files validated, all references resolved, or nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple, Type
+
+import yaml
+from pydantic import BaseModel, ValidationError, constr
+
+from bot.catalogue.catalogue import Catalogue
+from bot.catalogue.model import (
+    Bundle,
+    CategoriesFile,
+    DepartmentsFile,
+    Described,
+    ELicencesFile,
+    FieldsFile,
+    MaterialsFile,
+    Vocabulary,
+)
+from bot.catalogue.problems import CatalogueError, Problem, problems_from_validation, relative
+from bot.catalogue.references import check_bundle, check_registries
+from bot.catalogue.yaml_io import read_yaml, yaml_error_location
+
+
+class CatalogueMeta(Described):
+    version: constr(min_length=1)
+    city: constr(min_length=1)
+
+
+REGISTRIES: Dict[str, Type[BaseModel]] = {
+    "catalogue": CatalogueMeta,
+    "departments": DepartmentsFile,
+    "e_licences": ELicencesFile,
+    "categories": CategoriesFile,
+    "vocabulary": Vocabulary,
+}
+# Registries kept as a folder of topic files (rules/materials/*.yml): one shared id space.
+SPLIT_REGISTRIES: Dict[str, Tuple[Type[BaseModel], str]] = {
+    "materials": (MaterialsFile, "materials"),
+    "fields": (FieldsFile, "fields"),
+}
+
+
+def _parse(path: Path, root: Path, model: Type[BaseModel]) -> Tuple[Optional[Any], List[Problem]]:
+    name = relative(path, root)
+    if not path.is_file():
+        return None, [Problem(name, "", "file is missing")]
+    try:
+        data = read_yaml(path)
+    except yaml.YAMLError as exc:
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return None, [Problem(name, yaml_error_location(exc), f"invalid YAML: {reason}")]
+    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, "", f"cannot read file: {exc}")]
+    if not isinstance(data, dict):
+        return None, [Problem(name, "", "the file must hold a mapping (key: value lines)")]
+    try:
+        return model.parse_obj(data), []
+    except ValidationError as exc:
+        return None, problems_from_validation(name, exc.errors(), data)
+
+
+def _index(entries: List[Any], file: str, what: str, problems: List[Problem]) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for n, entry in enumerate(entries):
+        if entry.id in out:
+            problems.append(Problem(file, f"{what}[{n}:{entry.id}]", f"id {entry.id!r} is used twice"))
+        out[entry.id] = entry
+    return out
+
+
+def _index_split(
+    parts: List[Tuple[str, List[Any]]], what: str, problems: List[Problem], where: Dict[str, str]
+) -> Dict[str, Any]:
+    out: Dict[str, Any] = {}
+    for file, entries in parts:
+        for n, entry in enumerate(entries):
+            if entry.id in out:
+                problems.append(Problem(file, f"{what}[{n}:{entry.id}]",
+                                        f"id {entry.id!r} is already defined in {where[entry.id]}"))
+                continue
+            out[entry.id] = entry
+            where[f"{what}:{entry.id}"] = file
+    return out
+
+
+def load_catalogue(root: Path) -> Catalogue:
+    """Load and check every rules file under `root`; raise CatalogueError listing all problems."""
+    root = Path(root)
+    problems: List[Problem] = []
+    parsed: Dict[str, Any] = {}
+    files: Dict[str, str] = {}
+    for key, model in REGISTRIES.items():
+        path = root / f"{key}.yml"
+        files[key] = relative(path, root)
+        value, found = _parse(path, root, model)
+        problems.extend(found)
+        parsed[key] = value
+
+    split: Dict[str, List[Tuple[str, Any]]] = {}
+    for key, (model, attr) in SPLIT_REGISTRIES.items():
+        folder = root / key
+        files[key] = relative(folder, root)
+        paths = sorted(folder.glob("*.yml"))
+        if not paths:
+            problems.append(Problem(files[key], "", "no registry files in this folder"))
+        split[key] = []
+        for path in paths:
+            value, found = _parse(path, root, model)
+            problems.extend(found)
+            if value is not None:
+                split[key].append((relative(path, root), getattr(value, attr)))
+
+    bundle_files = sorted((root / "bundles").glob("*.yml"))
+    if not bundle_files:
+        problems.append(Problem(relative(root / "bundles", root), "", "no bundle files"))
+    bundles: Dict[str, Bundle] = {}
+    bundle_paths: Dict[str, Path] = {}
+    for path in bundle_files:
+        bundle, found = _parse(path, root, Bundle)
+        problems.extend(found)
+        if bundle is None:
+            continue
+        if bundle.id in bundles:
+            problems.append(Problem(relative(path, root), "id",
+                                    f"bundle id {bundle.id!r} is also used by "
+                                    f"{relative(bundle_paths[bundle.id], root)}"))
+            continue
+        bundles[bundle.id] = bundle
+        bundle_paths[bundle.id] = path
+
+    if any(parsed[key] is None for key in REGISTRIES):
+        raise CatalogueError(problems)
+
+    origins: Dict[str, str] = {}
+    catalogue = Catalogue(
+        version=parsed["catalogue"].version,
+        city=parsed["catalogue"].city,
+        root=root,
+        departments=_index(parsed["departments"].departments, files["departments"], "departments", problems),
+        e_licences=_index(parsed["e_licences"].e_licences, files["e_licences"], "e_licences", problems),
+        materials=_index_split(split["materials"], "materials", problems, origins),
+        fields=_index_split(split["fields"], "fields", problems, origins),
+        categories=_index(parsed["categories"].categories, files["categories"], "categories", problems),
+        audiences=dict(parsed["categories"].audiences),
+        vocabulary=parsed["vocabulary"],
+        bundles=bundles,
+        files=bundle_paths,
+    )
+    problems.extend(check_registries(catalogue, files, origins))
+    for bundle_id, bundle in bundles.items():
+        path = bundle_paths[bundle_id]
+        problems.extend(check_bundle(catalogue, bundle, relative(path, root), path.stem))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise CatalogueError(errors)
+    return catalogue

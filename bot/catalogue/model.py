@@ -1,0 +1,286 @@
+"""Pydantic schema of the rules catalogue: registries, bundles, items, questions, materials, fields."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Dict, List, Literal, Optional, Union
+
+from pydantic import BaseModel, Field, StrictBool, conint, constr, root_validator, validator
+
+from bot.catalogue.conditions import ConditionType, Scalar
+
+Id = constr(regex=r"^[a-z][a-z0-9_]*$", min_length=2, max_length=64)
+Text = constr(strip_whitespace=True, min_length=1)
+
+Audience = Literal["individual", "enterprise"]
+HandlingMode = Literal["online", "online_precheck", "window"]
+QuestionKind = Literal["single", "multi", "yesno", "date", "number", "text"]
+MaterialKind = Literal["licence", "certificate", "form", "other"]
+FieldType = Literal[
+    "text", "id_number", "phone", "date", "enum", "address", "number",
+    "credit_code", "email", "bank_account", "plate_number", "yesno",
+]
+
+
+class Strict(BaseModel):
+    class Config:
+        extra = "forbid"
+        allow_population_by_field_name = True
+        anystr_strip_whitespace = True
+
+
+class Reference(Strict):
+    """A policy document a rules file encodes."""
+
+    title: Text
+    doc_no: Optional[Text] = None
+    url: Optional[Text] = None
+    note: Optional[Text] = None
+
+
+class Described(Strict):
+    description: Text
+    references: List[Reference] = Field(..., min_items=1)
+
+
+# --- shared registries -------------------------------------------------------------------
+
+
+class Department(Strict):
+    id: Id
+    name: Text
+    window: Text
+    phone: Optional[Text] = None
+
+
+class DepartmentsFile(Described):
+    departments: List[Department] = Field(..., min_items=1)
+
+
+class ELicence(Strict):
+    id: Id
+    name: Text
+    issuer: Id
+    fields: List[Id] = []
+
+
+class ELicencesFile(Described):
+    e_licences: List[ELicence] = Field(..., min_items=1)
+
+
+class Material(Strict):
+    id: Id
+    name: Text
+    kind: MaterialKind
+    e_licence: Optional[Id] = None  # the e-licence type that makes it 免提交
+    issuer: Optional[Id] = None
+    note: Optional[Text] = None
+
+
+class MaterialsFile(Described):
+    materials: List[Material] = Field(..., min_items=1)
+
+
+class FieldSource(Strict):
+    """Where a form value can come from, tried in the order listed."""
+
+    identity: Optional[Id] = None
+    e_licence: Optional[Id] = None
+    field: Optional[Id] = None
+    answer: Optional[Id] = None
+
+    @root_validator(skip_on_failure=True)
+    def _one_kind(cls, values: dict) -> dict:
+        kinds = [k for k in ("identity", "e_licence", "answer") if values.get(k)]
+        if len(kinds) != 1:
+            raise ValueError("a source is exactly one of `identity`, `e_licence` (+ `field`), `answer`")
+        if values.get("e_licence") and not values.get("field"):
+            raise ValueError("an `e_licence` source names the licence `field` it reads")
+        if values.get("field") and not values.get("e_licence"):
+            raise ValueError("`field` belongs to an `e_licence` source")
+        return values
+
+    @property
+    def kind(self) -> str:
+        return "identity" if self.identity else "e_licence" if self.e_licence else "answer"
+
+
+class FormField(Strict):
+    id: Id
+    label: Text
+    type: FieldType
+    options: List[Text] = []
+    pattern: Optional[Text] = None  # a regular expression the whole value must match
+    max_length: Optional[conint(gt=0)] = None
+    hint: Optional[Text] = None
+    sources: List[FieldSource] = []
+
+    @root_validator(skip_on_failure=True)
+    def _enum_has_options(cls, values: dict) -> dict:
+        if values.get("type") == "enum" and not values.get("options"):
+            raise ValueError("an enum field lists its options")
+        return values
+
+
+class FieldsFile(Described):
+    fields: List[FormField] = Field(..., min_items=1)
+
+
+class Category(Strict):
+    id: Id
+    name: Text
+    audience: Audience
+    description: Optional[Text] = None
+
+
+class CategoriesFile(Described):
+    audiences: Dict[Audience, Text]
+    categories: List[Category] = Field(..., min_items=1)
+
+
+class Vocabulary(Described):
+    """Words the engine reads and labels the bot shows; language, not policy."""
+
+    yes_words: List[Text]
+    no_words: List[Text]
+    unsure_words: List[Text] = []
+    all_words: List[Text] = []
+    none_words: List[Text] = []
+    yes_label: Text
+    no_label: Text
+    labels: Dict[Id, Dict[str, Text]]
+
+
+# --- bundles -------------------------------------------------------------------------------
+
+
+class TimeLimit(Strict):
+    legal_days: Optional[conint(ge=0)] = None  # 法定办结时限 (working days)
+    promised_days: conint(ge=0)  # 承诺办结时限 (working days)
+
+
+class MaterialUse(Strict):
+    ref: Id
+    when: Optional[ConditionType] = None
+    copies: conint(ge=1, le=20) = 1
+    original: StrictBool = True  # True: bring the original; False: a copy
+    deferrable: StrictBool = False  # 容缺受理
+    commitment: StrictBool = False  # 告知承诺制
+    produced_by: Optional[Id] = None  # 过程材料: an earlier item of this bundle issues it
+    note: Optional[Text] = None
+
+
+class FieldUse(Strict):
+    ref: Id
+    required: StrictBool = True
+    when: Optional[ConditionType] = None
+
+
+class Item(Strict):
+    id: Id
+    code: Text  # 事项编码 in the provincial catalogue
+    name: Text
+    department: Id
+    time_limit: TimeLimit
+    fee: float = Field(0, ge=0)
+    fee_note: Optional[Text] = None
+    handling_mode: HandlingMode
+    trips: conint(ge=0, le=1)
+    when: Optional[ConditionType] = None
+    note: Optional[Text] = None
+    materials: List[MaterialUse] = []
+    fields: List[FieldUse] = []
+
+
+class Option(Strict):
+    value: Id
+    label: Text
+    synonyms: List[Text] = []
+
+
+class Extraction(Strict):
+    """A regular expression that, found in something the person said, answers the question."""
+
+    pattern: Text
+    value: Scalar
+
+
+class FactAnswer(Strict):
+    """The question is answered by what the government already knows (identity, e-licences)."""
+
+    when: ConditionType
+    value: Scalar
+
+
+class Question(Strict):
+    id: Id
+    text: Text
+    kind: QuestionKind
+    why: Text
+    when: Optional[ConditionType] = None
+    options: List[Option] = []
+    yes_words: List[Text] = []
+    no_words: List[Text] = []
+    unit: Optional[Text] = None
+    min: Optional[float] = None
+    max: Optional[float] = None
+    integer: StrictBool = False
+    extract: List[Extraction] = []
+    answered_by: List[FactAnswer] = []
+
+    @root_validator(skip_on_failure=True)
+    def _options_match_kind(cls, values: dict) -> dict:
+        kind, options = values.get("kind"), values.get("options") or []
+        if kind in ("single", "multi") and len(options) < 2:
+            raise ValueError(f"a {kind} question offers at least two options")
+        if kind not in ("single", "multi") and options:
+            raise ValueError(f"a {kind} question has no options")
+        if kind != "yesno" and (values.get("yes_words") or values.get("no_words")):
+            raise ValueError("yes_words/no_words belong to yesno questions")
+        seen = set()
+        for option in options:
+            if option.value in seen:
+                raise ValueError(f"option value {option.value!r} is listed twice")
+            seen.add(option.value)
+        return values
+
+
+class Routing(Strict):
+    keywords: List[Text] = Field(..., min_items=1)
+    examples: List[Text] = Field(..., min_items=3)
+
+
+class Bundle(Described):
+    id: Id
+    name: Text
+    short_name: Optional[Text] = None
+    audience: Audience
+    category: Id
+    version: Text
+    effective_from: date
+    lead_department: Id
+    promised_days: Optional[conint(ge=0)] = None  # overrides the computed overall limit
+    routing: Routing
+    questions: List[Question] = []
+    items: List[Item] = Field(..., min_items=1)
+
+    @validator("questions")
+    def _unique_questions(cls, questions: List[Question]) -> List[Question]:
+        _no_duplicates([q.id for q in questions], "question")
+        return questions
+
+    @validator("items")
+    def _unique_items(cls, items: List[Item]) -> List[Item]:
+        _no_duplicates([i.id for i in items], "item")
+        return items
+
+
+def _no_duplicates(ids: List[str], what: str) -> None:
+    seen = set()
+    for one in ids:
+        if one in seen:
+            raise ValueError(f"{what} id {one!r} is used twice")
+        seen.add(one)
+
+
+AnswerValue = Union[bool, str, float, int, date, List[str]]

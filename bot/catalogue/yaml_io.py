@@ -1,0 +1,45 @@
+"""Reads a rules YAML file fast (libyaml) and refuses duplicate keys, which YAML would hide."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+_Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class DuplicateKey(yaml.YAMLError):
+    def __init__(self, key: str, line: int) -> None:
+        super().__init__(f"key {key!r} appears twice in one mapping (line {line})")
+        self.line = line
+
+
+class RulesLoader(_Base):  # type: ignore[misc, valid-type]
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict:
+        seen = set()
+        for key_node, _ in node.value:
+            key = key_node.value
+            if key in seen:
+                raise DuplicateKey(key, key_node.start_mark.line + 1)
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+RulesLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    lambda loader, node: loader.construct_mapping(node, deep=True),
+)
+
+
+def read_yaml(path: Path) -> Any:
+    with open(path, "rb") as handle:
+        return yaml.load(handle, Loader=RulesLoader)  # noqa: S506 - a safe loader subclass
+
+
+def yaml_error_location(exc: yaml.YAMLError) -> str:
+    if isinstance(exc, DuplicateKey):
+        return f"line {exc.line}"
+    mark = getattr(exc, "problem_mark", None)
+    return f"line {mark.line + 1}" if mark is not None else ""

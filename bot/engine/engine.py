@@ -1,0 +1,123 @@
+"""The engine's public API over a loaded catalogue; pure Python, no Rasa."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Dict, List, Mapping, Optional
+
+from bot.catalogue.catalogue import Catalogue
+from bot.catalogue.model import Bundle, Question
+from bot.engine.compiled import CompiledBundle, compile_bundle
+from bot.engine.explain import Trace, explain
+from bot.engine.facts import Facts, anonymous
+from bot.engine.interpret import Interpretation, interpret
+from bot.engine.outcome import Outcome, compute_outcome, display_answer
+from bot.engine.questionnaire import (
+    Step,
+    UnknownQuestion,
+    clean_answers,
+    extract_answers,
+    next_step,
+    remove_answer,
+    resolve,
+    set_answer,
+)
+from bot.engine.routing import Candidate, Router
+
+
+@dataclass(frozen=True)
+class AnswerView:
+    """One line of "your answers", with what is needed to offer a change."""
+
+    question_id: str
+    question: str
+    value: Any
+    display: str
+    source: str  # answer | fact
+
+
+class Engine:
+    """Deterministic guidance over the catalogue. Bundles compile lazily on first use."""
+
+    def __init__(self, catalogue: Catalogue) -> None:
+        self.catalogue = catalogue
+        self._compiled: Dict[str, CompiledBundle] = {}
+        self._router: Optional[Router] = None
+
+    # -- bundles -----------------------------------------------------------------------------
+    def bundle(self, bundle_id: str) -> Bundle:
+        return self.catalogue.bundle(bundle_id)
+
+    def compiled(self, bundle_id: str) -> CompiledBundle:
+        cb = self._compiled.get(bundle_id)
+        if cb is None:
+            cb = self._compiled[bundle_id] = compile_bundle(self.catalogue, self.bundle(bundle_id))
+        return cb
+
+    def question(self, bundle_id: str, question_id: str) -> Question:
+        cq = self.compiled(bundle_id).by_id.get(question_id)
+        if cq is None:
+            raise UnknownQuestion(bundle_id, question_id)
+        return cq.question
+
+    # -- questionnaire -------------------------------------------------------------------
+    def next_question(self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None) -> Step:
+        return next_step(self.compiled(bundle_id), answers, facts or anonymous())
+
+    def interpret(self, bundle_id: str, question_id: str, text: str, today: Optional[date] = None) -> Interpretation:
+        return interpret(self.question(bundle_id, question_id), text, self.catalogue.vocabulary, today)
+
+    def set_answer(self, bundle_id: str, answers: Mapping[str, Any], question_id: str, value: Any,
+                   facts: Optional[Facts] = None) -> Dict[str, Any]:
+        return set_answer(self.compiled(bundle_id), answers, question_id, value, facts or anonymous())
+
+    def remove_answer(self, bundle_id: str, answers: Mapping[str, Any], question_id: str,
+                      facts: Optional[Facts] = None) -> Dict[str, Any]:
+        return remove_answer(self.compiled(bundle_id), answers, question_id, facts or anonymous())
+
+    def clean_answers(self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None) -> Dict[str, Any]:
+        return clean_answers(self.compiled(bundle_id), answers, facts or anonymous())
+
+    def extract_answers(self, bundle_id: str, text: str) -> Dict[str, Any]:
+        return extract_answers(self.compiled(bundle_id), text)
+
+    def answers_view(self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None) -> List[AnswerView]:
+        cb = self.compiled(bundle_id)
+        state = resolve(cb, answers, facts or anonymous())
+        views = []
+        for cq in cb.questions:
+            if cq.id in state.known:
+                value = state.known[cq.id]
+                views.append(AnswerView(cq.id, cq.question.text, value,
+                                        display_answer(self.catalogue, cq.question, value),
+                                        state.source[cq.id]))
+        return views
+
+    # -- outcome -------------------------------------------------------------------------
+    def outcome(self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None) -> Outcome:
+        cb = self.compiled(bundle_id)
+        facts = facts or anonymous()
+        complete = next_step(cb, answers, facts).done
+        return compute_outcome(self.catalogue, cb, resolve(cb, answers, facts), complete)
+
+    def explain(self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None) -> Trace:
+        cb = self.compiled(bundle_id)
+        facts = facts or anonymous()
+        step = next_step(cb, answers, facts)
+        state = resolve(cb, answers, facts)
+        outcome = compute_outcome(self.catalogue, cb, state, step.done)
+        return explain(self.catalogue, cb, state, outcome, step.question.id if step.question else None)
+
+    # -- routing -------------------------------------------------------------------------
+    @property
+    def router(self) -> Router:
+        if self._router is None:
+            self._router = Router(self.catalogue)
+        return self._router
+
+    def route(self, text: str, limit: int = 3) -> List[Candidate]:
+        return self.router.route(text, limit)
+
+    def categories(self) -> List[dict]:
+        return self.catalogue.category_tree()

@@ -1,0 +1,1 @@
+"""Chinese text handling shared by the NLU pipeline and the engine."""
