@@ -1,0 +1,1 @@
+"""The reference application intake service (docs/intake-openapi.yaml); see bot.intake.app."""

@@ -1,0 +1,18 @@
+"""`python -m bot.intake`: serve the intake API on BOT_HOST:BOT_INTAKE_PORT."""
+
+from __future__ import annotations
+
+from bot.intake.app import create_app
+from bot.privacy import configure_logging
+from bot.settings import get_settings
+
+
+def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    app = create_app(settings)
+    app.run(host=settings.host, port=settings.intake_port, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()
