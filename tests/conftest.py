@@ -1,13 +1,21 @@
-"""Shared fixtures: the real catalogue and engine, loaded once per run."""
+"""Shared fixtures: the real catalogue and engine, and the whole stack on free localhost ports."""
 
 from __future__ import annotations
 
+import json
+import urllib.request
+import uuid
 from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional
 
 import pytest
 
 from bot.catalogue import Catalogue, load_catalogue
 from bot.engine import Engine
+from bot.launcher.model import ensure_model
+from bot.launcher.process import free_port
+from bot.launcher.stack import Stack
+from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -20,3 +28,62 @@ def catalogue() -> Catalogue:
 @pytest.fixture(scope="session")
 def engine(catalogue: Catalogue) -> Engine:
     return Engine(catalogue)
+
+
+def stack_settings(var_dir: Path, **overrides: Any) -> Settings:
+    ports = {name: free_port() for name in ("rasa_port", "action_port", "intake_port", "portal_port")}
+    return Settings(var_dir=var_dir, rasa_token="test-rasa-token", intake_token="test-intake-token",
+                    **{**ports, **overrides})
+
+
+@pytest.fixture(scope="session")
+def model() -> Path:
+    """Trained once per run (or reused when config, domain and data are unchanged)."""
+    return ensure_model(Settings(), allow_training=True, echo=False)
+
+
+@pytest.fixture(scope="session")
+def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+    settings = stack_settings(tmp_path_factory.mktemp("stack-var"))
+    running = Stack(settings, model)
+    running.start()
+    yield running
+    running.stop()
+
+
+class Chat:
+    """One conversation over the REST channel, as a web widget would hold it."""
+
+    def __init__(self, stack: Stack, sender: Optional[str] = None, identity_token: Optional[str] = None,
+                 channel: str = "web") -> None:
+        self.url = f"{stack.settings.rasa_url}/webhooks/rest/webhook"
+        self.sender = sender or f"test-{uuid.uuid4().hex[:10]}"
+        self.metadata: Dict[str, Any] = {"channel": channel}
+        if identity_token:
+            self.metadata["identity_token"] = identity_token
+        self.last: List[Dict[str, Any]] = []
+
+    def send(self, message: Any) -> List[Dict[str, Any]]:
+        body = json.dumps({"sender": self.sender, "message": message, "metadata": self.metadata}).encode()
+        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
+        with urllib.request.urlopen(request, timeout=60) as resp:
+            self.last = json.loads(resp.read())
+        return self.last
+
+    def custom(self, kind: str) -> Optional[Dict[str, Any]]:
+        return next((m["custom"] for m in self.last if (m.get("custom") or {}).get("type") == kind), None)
+
+    def texts(self) -> str:
+        return "\n".join(m.get("text", "") for m in self.last)
+
+    def press(self, title_part: str) -> List[Dict[str, Any]]:
+        for message in self.last:
+            for button in message.get("buttons") or []:
+                if title_part in button["title"]:
+                    return self.send(button["payload"])
+        raise AssertionError(f"no button containing {title_part!r} in {self.last}")
+
+
+@pytest.fixture
+def chat(stack: Stack) -> Chat:
+    return Chat(stack)

@@ -37,6 +37,7 @@ class Catalogue:
     categories: Dict[str, Category]
     audiences: Dict[str, str]
     vocabulary: Vocabulary
+    messages: Dict[str, str]
     bundles: Dict[str, Bundle]
     files: Dict[str, Path] = field(default_factory=dict)
 

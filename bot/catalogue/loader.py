@@ -17,6 +17,7 @@ from bot.catalogue.model import (
     ELicencesFile,
     FieldsFile,
     MaterialsFile,
+    MessagesFile,
     Vocabulary,
 )
 from bot.catalogue.problems import CatalogueError, Problem, problems_from_validation, relative
@@ -35,6 +36,7 @@ REGISTRIES: Dict[str, Type[BaseModel]] = {
     "e_licences": ELicencesFile,
     "categories": CategoriesFile,
     "vocabulary": Vocabulary,
+    "messages": MessagesFile,
 }
 # Registries kept as a folder of topic files (rules/materials/*.yml): one shared id space.
 SPLIT_REGISTRIES: Dict[str, Tuple[Type[BaseModel], str]] = {
@@ -79,7 +81,7 @@ def _index_split(
         for n, entry in enumerate(entries):
             if entry.id in out:
                 problems.append(Problem(file, f"{what}[{n}:{entry.id}]",
-                                        f"id {entry.id!r} is already defined in {where[entry.id]}"))
+                                        f"id {entry.id!r} is already defined in {where[f'{what}:{entry.id}']}"))
                 continue
             out[entry.id] = entry
             where[f"{what}:{entry.id}"] = file
@@ -146,6 +148,7 @@ def load_catalogue(root: Path) -> Catalogue:
         categories=_index(parsed["categories"].categories, files["categories"], "categories", problems),
         audiences=dict(parsed["categories"].audiences),
         vocabulary=parsed["vocabulary"],
+        messages=dict(parsed["messages"].messages),
         bundles=bundles,
         files=bundle_paths,
     )
@@ -157,3 +160,11 @@ def load_catalogue(root: Path) -> Catalogue:
     if errors:
         raise CatalogueError(errors)
     return catalogue
+
+
+def load_messages(root: Path) -> Dict[str, str]:
+    """Only the bot's sentences (rules/messages.yml), for processes that need no catalogue."""
+    value, problems = _parse(Path(root) / "messages.yml", Path(root), MessagesFile)
+    if value is None:
+        raise CatalogueError(problems)
+    return dict(value.messages)

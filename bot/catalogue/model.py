@@ -151,6 +151,12 @@ class Vocabulary(Described):
     labels: Dict[Id, Dict[str, Text]]
 
 
+class MessagesFile(Described):
+    """The bot's own sentences around the catalogue content, with {placeholders}."""
+
+    messages: Dict[Id, Text]
+
+
 # --- bundles -------------------------------------------------------------------------------
 
 

@@ -15,6 +15,8 @@ _MONTH_DAY = re.compile(rf"(?P<m>{_N})\s*月\s*(?P<d>{_N})?\s*[日号]?")
 _RELATIVE_YEAR = {"今年": 0, "去年": 1, "前年": 2, "大前年": 3}
 _RELATIVE_DAY = {"今天": 0, "今儿": 0, "昨天": 1, "昨儿": 1, "前天": 2, "大前天": 3}
 _AGO = re.compile(rf"(?P<n>{_N}|半|几)\s*(?P<unit>天|日|周|个?星期|个?礼拜|个?月|年)\s*(?:以?前|之前)")
+_WEEKDAY = re.compile(r"(?P<which>上上|上|这|本)?个?(?:周|星期|礼拜)(?P<day>[一二三四五六日天1-7])")
+_WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _AGE = re.compile(rf"(?P<n>{_N})\s*(?P<unit>周?岁|个月)(?P<half>半)?(?:\s*(?P<m>{_N})\s*个月)?")
 
 
@@ -61,6 +63,15 @@ def parse_date(text: str, today: date) -> Optional[date]:
     for word, back in sorted(_RELATIVE_DAY.items(), key=lambda kv: -len(kv[0])):
         if word in text:
             return today - timedelta(days=back)
+    match = _WEEKDAY.search(text)
+    if match:
+        day = match.group("day")
+        weekday = int(day) - 1 if day.isdigit() else _WEEKDAYS[day]
+        weeks_back = {"上上": 2, "上": 1}.get(match.group("which") or "", 0)
+        monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks_back)
+        found = monday + timedelta(days=weekday)
+        # "周三" said on a Monday means last Wednesday: people report past events.
+        return found if found <= today or weeks_back else found - timedelta(weeks=1)
     year_shift = None
     for word, back in sorted(_RELATIVE_YEAR.items(), key=lambda kv: -len(kv[0])):
         if word in text:

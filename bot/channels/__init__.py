@@ -1,0 +1,1 @@
+"""Input channels: how web, WeChat and agent desks reach the same conversation."""

@@ -1,0 +1,1 @@
+"""The conversation over the engine: state, turns and the message contract. No Rasa imports."""

@@ -1,0 +1,67 @@
+"""Builds the application (POST /applications body) from a finished conversation."""
+
+from __future__ import annotations
+
+from typing import Dict, List, Optional
+
+from bot.catalogue.catalogue import Catalogue
+from bot.engine.outcome import FieldLine, Outcome
+from bot.handoff.draft import ApplicationDraft, applicant_from_identity
+from bot.identity.model import Identity
+from bot.intake.contract import Applicant, Item, Material
+
+# Every application names who applies; forms that lack these get them appended.
+APPLICANT_FIELDS = ("applicant_name", "applicant_id_number", "applicant_phone")
+CONSENT_VERSION = "utter_consent/v1"
+CHANNELS = {"rest", "web", "wechat", "agent", "shell"}
+
+
+def form_values(lines: List[FieldLine], typed: Dict[str, str]) -> Dict[str, str]:
+    """Full (unmasked) values: what the person typed wins over what was prefilled."""
+    values = {line.field_id: line.value for line in lines if line.value}
+    values.update({k: v for k, v in typed.items() if v})
+    return values
+
+
+def build_draft(
+    cat: Catalogue,
+    outcome: Outcome,
+    lines: List[FieldLine],
+    typed: Dict[str, str],
+    identity: Optional[Identity],
+    audience: str,
+    channel: str,
+    conversation_id: str,
+    licences: Dict[str, Dict[str, str]],
+) -> ApplicationDraft:
+    values = form_values(lines, typed)
+    if identity is not None:
+        applicant = applicant_from_identity(identity)
+    else:
+        applicant = Applicant(
+            kind="enterprise" if audience == "enterprise" else "person",
+            name=values.get("applicant_name", ""),
+            id_number=values.get("applicant_id_number", ""),
+            phone=values.get("applicant_phone", ""),
+            credit_code=values.get("credit_code") if audience == "enterprise" else None,
+        )
+    return ApplicationDraft.build(
+        bundle_id=outcome.bundle_id,
+        catalogue_version=cat.version,
+        items=[Item(item_id=i.item_id, name=i.name, department=i.department) for i in outcome.items],
+        applicant=applicant,
+        channel=channel if channel in CHANNELS else "rest",
+        conversation_id=conversation_id,
+        consent_given=True,
+        consent_text_version=CONSENT_VERSION,
+        form=values,
+        materials=[
+            Material(
+                material_id=m.material_id,
+                status=m.status,
+                covered_by=m.covered_by,
+                e_licence_ref=(licences.get(m.covered_by, {}) or {}).get("certificate_number") if m.covered_by else None,
+            )
+            for m in outcome.materials
+        ],
+    )

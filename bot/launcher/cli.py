@@ -1,0 +1,88 @@
+"""`make run`, `make train`, `make shell`: one clear line and a non-zero exit on any failure."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import time
+from typing import Optional
+
+from bot.catalogue import CatalogueError, load_catalogue
+from bot.launcher.model import ModelError, ensure_model
+from bot.launcher.process import StartupError
+from bot.launcher.stack import Stack
+from bot.settings import Settings, get_settings
+
+
+class _Stop(Exception):
+    pass
+
+
+def _fail(message: str) -> int:
+    print(f"error: {message}", file=sys.stderr, flush=True)
+    return 1
+
+
+def _check_rules(settings: Settings) -> None:
+    try:
+        load_catalogue(settings.rules_dir)
+    except CatalogueError as exc:
+        first = exc.problems[0] if exc.problems else "unknown problem"
+        more = f" (and {len(exc.problems) - 1} more; run `make lint`)" if len(exc.problems) > 1 else ""
+        raise StartupError(f"invalid rules: {first}{more}") from None
+
+
+def start_stack(settings: Settings, allow_training: Optional[bool]) -> Stack:
+    _check_rules(settings)
+    stack = Stack(settings, model=settings.models_dir / "unused")
+    stack.check_ports()  # before training: a taken port should not cost a training run
+    stack.model = ensure_model(settings, allow_training=allow_training)
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    stack.start()
+    return stack
+
+
+def run(settings: Settings, allow_training: Optional[bool]) -> int:
+    def on_signal(signum, _frame):
+        raise _Stop()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    stack: Optional[Stack] = None
+    try:
+        started = time.monotonic()
+        stack = start_stack(settings, allow_training)
+        print(f"ready in {time.monotonic() - started:.1f}s — press Ctrl-C to stop", flush=True)
+        for name, url in stack.urls().items():
+            print(f"  {name:<52} {url}", flush=True)
+        while True:
+            dead = stack.first_exited()
+            if dead is not None:
+                stack.stop()
+                return _fail(f"{dead.name} stopped unexpectedly: {dead.last_error()}")
+            time.sleep(0.5)
+    except _Stop:
+        if stack is not None:
+            print("stopping…", flush=True)
+            stack.stop()
+        return 0
+    except (StartupError, ModelError) as exc:
+        return _fail(str(exc))
+
+
+def main(command: str, args: argparse.Namespace) -> int:
+    settings = get_settings()
+    allow = False if getattr(args, "no_train", False) else None
+    if command == "train":
+        try:
+            path = ensure_model(settings, allow_training=True)
+        except ModelError as exc:
+            return _fail(str(exc))
+        print(f"model: {path}")
+        return 0
+    if command == "shell":
+        from bot.launcher.shell import shell
+
+        return shell(settings, allow)
+    return run(settings, allow)

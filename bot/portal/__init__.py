@@ -1,0 +1,1 @@
+"""The portal service: the catalogue JSON API, the demo government site and the chat widget."""

@@ -1,0 +1,17 @@
+"""`python -m bot.portal`: serve the portal on BOT_HOST:BOT_PORTAL_PORT."""
+
+from __future__ import annotations
+
+from bot.portal.app import create_app
+from bot.privacy import configure_logging
+from bot.settings import get_settings
+
+
+def main() -> None:
+    settings = get_settings()
+    configure_logging(settings.log_level)
+    create_app(settings).run(host=settings.host, port=settings.portal_port, access_log=False, motd=False)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,35 @@
+"""The portal app factory: one blueprint per feature, settings and engine loaded once."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from sanic import Request, Sanic, response
+from sanic.response import HTTPResponse
+
+from bot.catalogue import load_catalogue
+from bot.engine.engine import Engine
+from bot.portal.catalogue_api import bp as catalogue_api
+from bot.portal.demo_logins import bp as demo_logins
+from bot.portal.pages import bp as pages
+from bot.portal.static_files import bp as static_files
+from bot.settings import Settings, get_settings
+
+
+def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = None) -> Sanic:
+    settings = settings or get_settings()
+    app = Sanic("portal")
+    app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.ctx.settings = settings
+    app.ctx.engine = engine or Engine(load_catalogue(settings.rules_dir))
+    app.ctx.engine.router  # build the routing index at start, not on the first request
+    app.blueprint(catalogue_api)
+    app.blueprint(demo_logins)
+    app.blueprint(pages)
+    app.blueprint(static_files)
+
+    @app.get("/health")
+    async def health(_: Request) -> HTTPResponse:
+        return response.json({"status": "ok", "bundles": len(app.ctx.engine.catalogue.bundles)})
+
+    return app

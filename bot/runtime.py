@@ -1,0 +1,54 @@
+"""The action server's shared services, built once per process from settings."""
+
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+from bot.catalogue import load_catalogue
+from bot.dialogue.services import Services
+from bot.engine.engine import Engine
+from bot.identity.provider import IdentityUnavailable, provider_from_settings
+from bot.ratings import RatingStore
+from bot.settings import Settings, get_settings
+
+logger = logging.getLogger(__name__)
+_services: Optional[Services] = None
+
+
+class _SafeIdentity:
+    """An identity service that is down means anonymous, not a failed conversation."""
+
+    def __init__(self, provider) -> None:
+        self.provider = provider
+
+    async def lookup(self, token):
+        try:
+            return await self.provider.lookup(token)
+        except IdentityUnavailable:
+            logger.warning("identity service unavailable; continuing anonymously")
+            return None
+
+
+def build_services(settings: Optional[Settings] = None, handoff=None) -> Services:
+    settings = settings or get_settings()
+    engine = Engine(load_catalogue(settings.rules_dir))
+    engine.router  # build the routing index now, not on a citizen's first message
+    return Services(
+        engine=engine,
+        identity=_SafeIdentity(provider_from_settings(settings)),
+        handoff=handoff,
+        ratings=RatingStore(settings.var_dir / "ratings.db"),
+    )
+
+
+def install(services: Services) -> None:
+    global _services
+    _services = services
+
+
+def services() -> Services:
+    global _services
+    if _services is None:
+        _services = build_services()
+    return _services
