@@ -39,6 +39,9 @@ browser:
 	@command -v chromium >/dev/null || { \
 	  echo "installing Debian chromium for the browser tests"; \
 	  apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@fc-list :lang=zh 2>/dev/null | grep -q . || { \
+	  echo "installing a Chinese font so the browser tests' screenshots are legible"; \
+	  apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 
 run: install
 	$(PY) -m bot run

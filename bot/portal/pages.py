@@ -1,0 +1,71 @@
+"""The portal's HTML pages (demo government site `/`, printable notice `/notice`), strict CSP."""
+
+from __future__ import annotations
+
+import html
+from functools import cache
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from sanic import Blueprint, Request, response
+from sanic.response import HTTPResponse
+
+from bot.settings import Settings
+
+bp = Blueprint("pages")
+TEMPLATES = Path(__file__).with_name("templates")
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def content_security_policy(settings: Settings) -> str:
+    """Only our own scripts and styles run; the page may talk to itself and the Rasa server."""
+    return "; ".join([
+        "default-src 'self'",
+        f"connect-src 'self' {origin(settings.rasa_url)}",
+        "script-src 'self'",
+        "style-src 'self'",
+        "img-src 'self' data:",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ])
+
+
+@cache
+def _template(name: str) -> str:
+    return (TEMPLATES / name).read_text(encoding="utf-8")
+
+
+def render(name: str, **values: str) -> str:
+    """`{{KEY}}` placeholders, attribute-escaped; templates hold all the page text."""
+    page = _template(name)
+    for key, value in values.items():
+        page = page.replace("{{" + key + "}}", html.escape(value, quote=True))
+    return page
+
+
+def page(request: Request, name: str) -> HTTPResponse:
+    settings: Settings = request.app.ctx.settings
+    body = render(name, RASA_URL=settings.rasa_url, PORTAL_URL=settings.portal_url)
+    return response.html(body, headers={
+        "Content-Security-Policy": content_security_policy(settings),
+        "X-Content-Type-Options": "nosniff",
+        "Referrer-Policy": "no-referrer",
+        # Pages are small and carry the current ports; always fetch them fresh.
+        "Cache-Control": "no-store",
+    })
+
+
+@bp.route("/", methods=["GET", "HEAD"])
+async def home(request: Request) -> HTTPResponse:
+    return page(request, "portal.html")
+
+
+@bp.route("/notice", methods=["GET", "HEAD"])
+async def notice(request: Request) -> HTTPResponse:
+    return page(request, "notice.html")

@@ -1,0 +1,69 @@
+/* What survives a reload: the conversation id, the rendered messages, the draft and preferences. */
+(function (W) {
+  'use strict';
+  const MAX_ENTRIES = 300;
+
+  function newId() {
+    const bytes = new Uint8Array(12);
+    window.crypto.getRandomValues(bytes);
+    return 'web-' + Array.prototype.map.call(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+  }
+
+  class Store {
+    constructor(prefix) {
+      this.prefix = prefix + '.';
+      this.memory = {};  // used when localStorage is unavailable (private mode, blocked cookies)
+    }
+
+    read(key, fallback) {
+      let raw;
+      try { raw = window.localStorage.getItem(this.prefix + key); } catch (e) { raw = this.memory[key]; }
+      if (raw === null || raw === undefined) return fallback;
+      try { return JSON.parse(raw); } catch (e) { return fallback; }
+    }
+
+    write(key, value) {
+      const raw = JSON.stringify(value);
+      try { window.localStorage.setItem(this.prefix + key, raw); } catch (e) { this.memory[key] = raw; }
+    }
+
+    get sender() {
+      let id = this.read('sender', null);
+      if (!id) { id = newId(); this.write('sender', id); }
+      return id;
+    }
+
+    history() { return this.read('history', []); }
+
+    append(entries) {
+      const all = this.history().concat(entries);
+      this.write('history', all.slice(-MAX_ENTRIES));
+    }
+
+    newConversation() {
+      this.write('sender', newId());
+      this.write('history', []);
+      this.write('checked', {});
+      this.write('bundles', {});
+    }
+
+    /* The last bundle summary per bundle id, so the printable notice can name items. */
+    rememberBundle(custom) {
+      const bundles = this.read('bundles', {});
+      bundles[custom.bundle_id] = custom;
+      this.write('bundles', bundles);
+    }
+
+    bundle(bundleId) { return this.read('bundles', {})[bundleId] || null; }
+
+    isChecked(key) { return !!this.read('checked', {})[key]; }
+
+    setChecked(key, on) {
+      const checked = this.read('checked', {});
+      if (on) checked[key] = true; else delete checked[key];
+      this.write('checked', checked);
+    }
+  }
+
+  W.parts.Store = Store;
+})(window.YJSWidget);

@@ -1,0 +1,87 @@
+"""Browser fixtures: Debian's chromium under Playwright; portals on a fake or closed port."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from bot.launcher.process import Process, free_port
+from bot.launcher.stack import child_env
+from bot.settings import ROOT, Settings
+from tests.portal.driver import Widget
+from tests.portal.fake_rasa import FakeRasa
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+ARTIFACTS = ROOT / "test-artifacts" / "portal"
+
+
+class Portal:
+    """`python -m bot.portal` on a free port, told that Rasa lives at `rasa_port`."""
+
+    def __init__(self, var_dir: Path, rasa_port: int) -> None:
+        self.settings = Settings(var_dir=var_dir, portal_port=free_port(), rasa_port=rasa_port,
+                                 action_port=free_port(), intake_port=free_port())
+        self.url = self.settings.portal_url
+        self.process = Process("portal", [sys.executable, "-m", "bot.portal"], f"{self.url}/health",
+                               env=child_env(self.settings), cwd=ROOT,
+                               log_path=var_dir / "portal.log")
+
+    def __enter__(self) -> Portal:
+        self.process.start()
+        self.process.wait_healthy(60)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.process.stop()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"{CHROMIUM} is not installed (make install installs it)")
+    with sync_playwright() as p:
+        # Debian's chromium, never a browser downloaded by Playwright.
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="session")
+def fake_rasa() -> Iterator[FakeRasa]:
+    with FakeRasa() as fake:
+        yield fake
+
+
+@pytest.fixture(scope="session")
+def fake_portal(fake_rasa: FakeRasa, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    port = int(fake_rasa.url.rsplit(":", 1)[1])
+    with Portal(tmp_path_factory.mktemp("portal-fake"), port) as portal:
+        yield portal
+
+
+@pytest.fixture(scope="session")
+def offline_portal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Portal]:
+    """Rasa's port is free (closed): every send fails until someone listens there."""
+    with Portal(tmp_path_factory.mktemp("portal-offline"), free_port()) as portal:
+        yield portal
+
+
+@pytest.fixture
+def open_widget(browser: Browser):
+    """open_widget(portal_url, width=1280, height=860) -> Widget on a fresh browser profile."""
+    contexts = []
+
+    def factory(url: str, width: int = 1280, height: int = 860) -> Widget:
+        context = browser.new_context(viewport={"width": width, "height": height}, locale="zh-CN")
+        contexts.append(context)
+        return Widget(context.new_page(), url, ARTIFACTS)
+
+    yield factory
+    for context in contexts:
+        context.close()

@@ -1,0 +1,66 @@
+"""A stand-in REST channel: canned contract replies, CORS like `rasa run --cors "*"`."""
+
+from __future__ import annotations
+
+import json
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Dict, List
+
+SAMPLES_FILE = Path(__file__).with_name("contract_samples.json")
+SAMPLES = json.loads(SAMPLES_FILE.read_text(encoding="utf-8"))["replies"]
+
+
+def reply_for(message: str) -> List[Dict[str, Any]]:
+    for prefix, messages in SAMPLES:
+        if message.startswith(prefix):
+            return messages
+    # Anything else is echoed back, as a careless bot might: the widget must still show it as text.
+    return [{"text": f"您说：{message}"}]
+
+
+class FakeRasa:
+    def __init__(self, port: int = 0) -> None:
+        self.received: List[Dict[str, Any]] = []
+        fake = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def _cors(self) -> None:
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.send_header("Access-Control-Allow-Headers",
+                                 "Content-Type, Authorization")
+                self.send_header("Access-Control-Allow-Methods", "POST, OPTIONS")
+
+            def do_OPTIONS(self) -> None:  # noqa: N802 - the CORS preflight
+                self.send_response(204)
+                self._cors()
+                self.end_headers()
+
+            def do_POST(self) -> None:  # noqa: N802
+                length = int(self.headers.get("Content-Length", 0))
+                body = json.loads(self.rfile.read(length) or b"{}")
+                fake.received.append(body)
+                out = json.dumps([{"recipient_id": body.get("sender"), **m}
+                                  for m in reply_for(str(body.get("message", "")))]).encode()
+                self.send_response(200)
+                self._cors()
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
+
+            def log_message(self, *args: Any) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self) -> FakeRasa:
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.server.shutdown()
+        self.server.server_close()
