@@ -8,6 +8,7 @@ from typing import Optional
 from bot.catalogue import load_catalogue
 from bot.dialogue.services import Services
 from bot.engine.engine import Engine
+from bot.engine.routing_examples import load_routing_examples
 from bot.identity.provider import IdentityUnavailable, provider_from_settings
 from bot.ratings import RatingStore
 from bot.settings import Settings, get_settings
@@ -32,7 +33,8 @@ class _SafeIdentity:
 
 def build_services(settings: Optional[Settings] = None, handoff=None) -> Services:
     settings = settings or get_settings()
-    engine = Engine(load_catalogue(settings.rules_dir))
+    engine = Engine(load_catalogue(settings.rules_dir),
+                    load_routing_examples(settings.data_dir / "nlu" / "bundles"))
     engine.router  # build the routing index now, not on a citizen's first message
     return Services(
         engine=engine,

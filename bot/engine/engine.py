@@ -40,8 +40,9 @@ class AnswerView:
 class Engine:
     """Deterministic guidance over the catalogue. Bundles compile lazily on first use."""
 
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, routing_examples: Optional[Dict[str, List[str]]] = None) -> None:
         self.catalogue = catalogue
+        self._routing_examples = routing_examples or {}
         self._compiled: Dict[str, CompiledBundle] = {}
         self._router: Optional[Router] = None
 
@@ -113,7 +114,7 @@ class Engine:
     @property
     def router(self) -> Router:
         if self._router is None:
-            self._router = Router(self.catalogue)
+            self._router = Router(self.catalogue, self._routing_examples)
         return self._router
 
     def route(self, text: str, limit: int = 3) -> List[Candidate]:

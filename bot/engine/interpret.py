@@ -146,23 +146,26 @@ def interpret(question: Question, text: str, vocab: Vocabulary, today: Optional[
         return Understood(hits[0][1], hits[0][2])
 
     if kind == "multi":
+        # Named options win: "水电都要" is water and power, not everything.
+        chosen = {h[1] for h in _best(cleaned, _option_phrases(question))}
+        if chosen:
+            return Understood([o.value for o in question.options if o.value in chosen], cleaned)
         if any(_found(w, cleaned) >= 0 for w in vocab.none_words) or cleaned in vocab.no_words:
             return Understood([], cleaned)
         if any(_found(w, cleaned) >= 0 for w in vocab.all_words):
             return Understood([o.value for o in question.options], cleaned)
-        chosen = {h[1] for h in _best(cleaned, _option_phrases(question))}
-        if not chosen:
-            return NotUnderstood(question.id, "no_match", offer)
-        return Understood([o.value for o in question.options if o.value in chosen], cleaned)
+        return NotUnderstood(question.id, "no_match", offer)
 
+    # Numbers and dates keep their separators ("2026-10-01", "1.5").
+    spaced = normalize(text)
     if kind == "number":
-        value = _number(cleaned, question, vocab)
+        value = _number(spaced, question, vocab)
         if value is None:
             return NotUnderstood(question.id, "no_match", offer)
         return _checked(question, value, cleaned, offer)
 
     if kind == "date":
-        found = parse_date(cleaned, today)
+        found = parse_date(spaced, today)
         if found is None:
             return NotUnderstood(question.id, "no_match", offer)
         if found > today:

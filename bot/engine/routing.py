@@ -1,10 +1,16 @@
-"""Ranks bundles for a free-text need from the catalogue's routing hints (names, keywords, examples)."""
+"""Ranks bundles for a free-text need from the catalogue's routing hints and NLU examples.
+
+Ranking is Complement Naive Bayes over character 1–3-grams: trained by counting, so a
+catalogue of thousands of bundles builds in seconds, and at query time only the columns of the
+query's own n-grams are read. How well the text fits at all is a separate measure: cosine
+similarity to each bundle's closest example, so that "帮我订外卖" finds nothing instead of the
+least unlikely bundle."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Sequence, Tuple
+from typing import Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 from scipy import sparse
@@ -14,113 +20,122 @@ from bot.catalogue.catalogue import Catalogue
 from bot.text.normalize import normalize
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
-_MIN_SCORE = 0.18
-_KEYWORD_WEIGHT = 0.12
+ALPHA = 3.0  # additive smoothing of the complement counts
+SHARPNESS = 20.0  # softmax sharpness over mean per-n-gram evidence: ranks become shares
+MIN_FIT = 0.07  # below this similarity to every bundle's closest example, nothing fits
 
 
 @dataclass(frozen=True)
 class Candidate:
     bundle_id: str
     name: str
-    score: float
+    score: float  # share of the evidence, 0–1; candidates' scores need not sum to 1
 
 
-def _prepare(text: str) -> str:
-    return _NOISE.sub(" ", normalize(text).lower()).strip()
+def prepare(text: str, fillers: Optional[re.Pattern] = None) -> str:
+    text = normalize(text).lower()
+    if fillers is not None:
+        text = fillers.sub("", text)
+    return _NOISE.sub("", text)
+
+
+def _l2_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.diags(1.0 / norms) @ matrix
 
 
 class Router:
-    """Nearest example by character n-gram TF-IDF, plus a bonus for each routing keyword said."""
-
-    def __init__(self, catalogue: Catalogue) -> None:
+    def __init__(self, catalogue: Catalogue, extra_examples: Optional[Dict[str, List[str]]] = None) -> None:
+        extra_examples = extra_examples or {}
+        words = catalogue.vocabulary.labels.get("routing_fillers", {})
+        self._fillers = re.compile("|".join(map(re.escape, sorted(words.values(), key=len, reverse=True)))) if words else None
+        self._ids: List[str] = []
         self._names: Dict[str, str] = {}
         docs: List[str] = []
         owners: List[int] = []
-        self._ids: List[str] = []
-        self._keywords: Dict[str, List[int]] = {}
         for index, bundle in enumerate(catalogue.bundles.values()):
             self._ids.append(bundle.id)
             self._names[bundle.id] = bundle.name
-            texts = [bundle.name, bundle.short_name or "", *bundle.routing.examples]
-            texts += [k for k in bundle.routing.keywords]
+            texts = [bundle.name, bundle.short_name or "", *bundle.routing.keywords,
+                     *bundle.routing.examples, *extra_examples.get(bundle.id, [])]
             for text in texts:
-                prepared = _prepare(text)
+                prepared = prepare(text, self._fillers)
                 if prepared:
                     docs.append(prepared)
                     owners.append(index)
-            for keyword in {bundle.name, bundle.short_name or "", *bundle.routing.keywords}:
-                key = _prepare(keyword).replace(" ", "")
-                if len(key) >= 2:
-                    self._keywords.setdefault(key, []).append(index)
-        self._max_kw = max((len(k) for k in self._keywords), default=2)
         self._vectorizer = HashingVectorizer(
-            analyzer="char_wb", ngram_range=(1, 3), n_features=2**20,
-            alternate_sign=False, norm=None,
+            analyzer="char", ngram_range=(1, 3), n_features=2**20, alternate_sign=False, norm=None,
         )
+        n_bundles = len(self._ids)
         counts = self._vectorizer.transform(docs).tocsr()
+        membership = sparse.csr_matrix(
+            (np.ones(len(owners)), (np.asarray(owners), np.arange(len(owners)))),
+            shape=(n_bundles, len(owners)),
+        )
+        # Complement Naive Bayes: per-bundle n-gram counts, their column totals, bundle totals.
+        per_bundle = (membership @ counts).tocsc()
+        self._per_bundle = per_bundle
+        self._total_f = np.asarray(per_bundle.sum(axis=0)).ravel()
+        bundle_totals = np.asarray(per_bundle.sum(axis=1)).ravel()
+        seen_features = int((self._total_f > 0).sum())
+        self._log_denominator = np.log(self._total_f.sum() - bundle_totals + ALPHA * seen_features)
+        # Fit: cosine to each bundle's TF-IDF centroid.
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         self._idf = np.log((1 + len(docs)) / (1 + df)) + 1.0
-        weighted = counts.multiply(self._idf).tocsr()
-        norms = np.sqrt(weighted.multiply(weighted).sum(axis=1)).A1
-        norms[norms == 0] = 1.0
-        self._docs = sparse.diags(1 / norms) @ weighted
-        self._docs_t = self._docs.T.tocsr()  # rows are n-grams: a query touches only its own
-        self._owners = np.asarray(owners)
-        order = np.argsort(self._owners, kind="stable")
+        weighted = _l2_rows(counts.multiply(self._idf).tocsr())
+        self._examples_t = weighted.T.tocsr()  # n-grams × examples: a query reads only its rows
+        order = np.argsort(np.asarray(owners), kind="stable")
         self._order = order
-        sorted_owners = self._owners[order]
+        sorted_owners = np.asarray(owners)[order]
         self._starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])
         self._start_owner = sorted_owners[self._starts]
 
-    def _similarity(self, text: str) -> np.ndarray:
-        query = self._vectorizer.transform([text])
-        cols, values = query.indices, query.data * self._idf[query.indices]
-        norm = np.sqrt((values**2).sum())
-        scores = np.zeros(len(self._ids))
-        if norm == 0:
-            return scores
-        per_doc = (self._docs_t[cols].T @ (values / norm)).ravel()
-        best = np.maximum.reduceat(per_doc[self._order], self._starts)
-        scores[self._start_owner] = best
-        return scores
+    def _query(self, text: str) -> Tuple[np.ndarray, np.ndarray]:
+        query = self._vectorizer.transform([prepare(text, self._fillers)])
+        return query.indices, query.data
 
-    def _keyword_bonus(self, text: str) -> np.ndarray:
-        compact = text.replace(" ", "")
-        bonus = np.zeros(len(self._ids))
-        seen: Dict[int, int] = {}
-        n = len(compact)
-        for size in range(min(self._max_kw, n), 1, -1):
-            for start in range(0, n - size + 1):
-                owners = self._keywords.get(compact[start:start + size])
-                if owners:
-                    for owner in owners:
-                        seen[owner] = seen.get(owner, 0) + size
-        for owner, chars in seen.items():
-            bonus[owner] = _KEYWORD_WEIGHT * min(chars, 8) / 4
-        return bonus
-
-    def scores(self, text: str) -> np.ndarray:
-        prepared = _prepare(text)
-        if not prepared:
+    def evidence(self, text: str) -> np.ndarray:
+        """Mean log-evidence per n-gram for each bundle (higher is better)."""
+        cols, values = self._query(text)
+        known = self._total_f[cols] > 0
+        cols, values = cols[known], values[known]
+        if not len(cols):
             return np.zeros(len(self._ids))
-        return self._similarity(prepared) + self._keyword_bonus(prepared)
+        in_bundle = self._per_bundle[:, cols].toarray()
+        complement = self._total_f[cols][None, :] - in_bundle + ALPHA
+        score = np.log(complement) @ values  # low complement likelihood = this bundle's n-grams
+        return (values.sum() * self._log_denominator - score) / values.sum()
+
+    def fit(self, text: str) -> np.ndarray:
+        """Cosine similarity to each bundle's closest example."""
+        cols, values = self._query(text)
+        weights = values * self._idf[cols]
+        norm = np.sqrt((weights**2).sum())
+        out = np.zeros(len(self._ids))
+        if norm == 0:
+            return out
+        per_example = (self._examples_t[cols].T @ (weights / norm)).ravel()
+        out[self._start_owner] = np.maximum.reduceat(per_example[self._order], self._starts)
+        return out
 
     def route(self, text: str, limit: int = 3) -> List[Candidate]:
-        """Best candidates first; empty when nothing fits well enough."""
-        scores = self.scores(text)
-        if not len(scores):
+        """Best candidates first; empty when the text fits no bundle."""
+        if not self._ids:
             return []
-        top = np.argsort(-scores, kind="stable")[:limit]
-        return [
-            Candidate(self._ids[i], self._names[self._ids[i]], round(float(min(scores[i], 1.0)), 4))
-            for i in top
-            if scores[i] >= _MIN_SCORE
-        ]
+        fit = self.fit(text)
+        if fit.max(initial=0.0) < MIN_FIT:
+            return []
+        evidence = self.evidence(text)
+        shares = np.exp(SHARPNESS * (evidence - evidence.max()))
+        shares /= shares.sum()
+        top = np.argsort(-evidence, kind="stable")[:limit]
+        return [Candidate(self._ids[i], self._names[self._ids[i]], round(float(shares[i]), 4)) for i in top]
 
     def ranked(self, text: str) -> List[Tuple[str, float]]:
-        scores = self.scores(text)
-        order = np.argsort(-scores, kind="stable")
-        return [(self._ids[i], float(scores[i])) for i in order]
+        evidence = self.evidence(text)
+        order = np.argsort(-evidence, kind="stable")
+        return [(self._ids[i], float(evidence[i])) for i in order]
 
     @property
     def bundle_ids(self) -> Sequence[str]:

@@ -62,8 +62,14 @@ def chinese_to_number(text: str) -> Optional[float]:
     return total + section
 
 
+# Units that begin with a numeral character: 200千瓦 is 200 kW, not 200,000 watts.
+_UNITS_WITH_NUMERALS = re.compile(r"(千瓦|千伏|千克|千米|百分)")
+
+
 def find_number(text: str) -> Optional[Found]:
     """The first number in `text`, with `半` (half) added when it follows (三个半, 一岁半)."""
+    # Same length replacement keeps the spans valid.
+    text = _UNITS_WITH_NUMERALS.sub(lambda m: "的" * len(m.group(0)), text)
     for match in NUMBER_PATTERN.finditer(text):
         if match.group("arabic"):
             value = float(match.group("arabic").replace(",", ""))

@@ -31,7 +31,8 @@ def facts_of(spec: Dict[str, Any], today: date) -> Facts:
     for lic in spec.get("e_licences", []):
         licences.setdefault(lic, {})
     identity = spec.pop("identity", {}) or {}
-    values = {"logged_in": bool(identity or licences), "e_licences": sorted(licences), **spec}
+    spec["e_licences"] = sorted(set(spec.get("e_licences", [])) | set(licences))
+    values = {"logged_in": bool(identity or licences), **spec}
     return Facts(values=values, identity=identity, licences=licences, today=today)
 
 
