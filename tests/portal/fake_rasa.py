@@ -23,6 +23,7 @@ def reply_for(message: str) -> List[Dict[str, Any]]:
 class FakeRasa:
     def __init__(self, port: int = 0) -> None:
         self.received: List[Dict[str, Any]] = []
+        self.host_page = ""  # GET / answers with this HTML: a third-party page embedding the widget
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -36,6 +37,14 @@ class FakeRasa:
                 self.send_response(204)
                 self._cors()
                 self.end_headers()
+
+            def do_GET(self) -> None:  # noqa: N802
+                out = fake.host_page.encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(out)))
+                self.end_headers()
+                self.wfile.write(out)
 
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length", 0))

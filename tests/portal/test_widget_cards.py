@@ -187,3 +187,18 @@ def test_notice_page_without_data_says_so(open_widget, fake_portal):
     w.page.goto(fake_portal.url + "/notice#%7Bbroken")
     expect(w.page.locator("#empty")).to_be_visible()
     assert not w.errors
+
+
+def test_one_script_tag_on_another_sites_page(open_widget, fake_portal, fake_rasa):
+    """A host page on another origin (the fake's port): the widget loads its parts and styles
+    from the portal and still reaches the bot."""
+    fake_rasa.host_page = (
+        "<!doctype html><title>host</title><h1>host</h1>"
+        f'<script src="{fake_portal.url}/static/widget/widget.js" '
+        f'data-rasa-url="{fake_rasa.url}" defer></script>')
+    w = open_widget(fake_rasa.url).goto().open()
+    w.press("浏览服务目录")
+    w.press("新生儿出生一件事")
+    expect(w.cards("question").last).to_be_visible()
+    assert w.bubble.evaluate("b => getComputedStyle(b).position") == "fixed"  # widget.css applied
+    assert fake_rasa.received[-1]["metadata"] == {"channel": "web"}

@@ -112,8 +112,8 @@
       event.preventDefault();
       const text = input.value.trim();
       if (!text) return;
-      widget().send(text);
-      input.value = '';
+      // Clear the box only once the widget took the text (it sends one message at a time).
+      Promise.resolve(widget().send(text)).then((taken) => { if (taken !== false) input.value = ''; });
     });
     document.querySelectorAll('[data-ask]').forEach((chip) => {
       chip.addEventListener('click', () => widget().send(chip.dataset.ask));
