@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -26,6 +27,17 @@ class RulesLoader(_Base):  # type: ignore[misc, valid-type]
             seen.add(key)
         return super().construct_mapping(node, deep=deep)
 
+
+# YAML 1.1 reads yes/no/on/off as booleans, so `no_words: [no]` became the word "False".
+# Rules are written by clerks: only true/false are booleans, as in YAML 1.2.
+_BOOL = "tag:yaml.org,2002:bool"
+RulesLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != _BOOL]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
+RulesLoader.add_implicit_resolver(
+    _BOOL, re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
 
 RulesLoader.add_constructor(
     yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
