@@ -78,9 +78,13 @@ def _best(text: str, phrases: Iterable[Tuple[str, Any]]) -> List[Tuple[int, Any,
 
 def _yes_no(text: str, question: Question, vocab: Vocabulary) -> Optional[Understood]:
     phrases = [(w, True) for w in question.yes_words] + [(w, False) for w in question.no_words]
-    # Negated question-specific phrases ("不是外地") are handled by the generic words below.
     hits = _best(text, phrases)
     if not hits:
+        # A negated question-specific phrase means its opposite: "不是外地" to "born in this
+        # city?" is a yes, though the generic "不是" alone would read as a no.
+        flipped = {not value for value in _negated_phrases(text, phrases)}
+        if len(flipped) == 1:
+            return Understood(flipped.pop(), text)
         generic = [(w, True) for w in vocab.yes_words] + [(w, False) for w in vocab.no_words]
         hits = sorted(
             ((len(w), v, w) for w, v in generic if _found(w, text) >= 0), key=lambda h: -h[0]
@@ -176,8 +180,12 @@ def interpret(question: Question, text: str, vocab: Vocabulary, today: Optional[
 
 
 def _negated_options(text: str, question: Question) -> set:
+    return _negated_phrases(text, _option_phrases(question))
+
+
+def _negated_phrases(text: str, phrases: Iterable[Tuple[str, Any]]) -> set:
     negated = set()
-    for phrase, value in _option_phrases(question):
+    for phrase, value in phrases:
         at = _found(phrase, text)
         if at > 0 and len(phrase) > 1 and _negated(text, at):
             negated.add(value)
