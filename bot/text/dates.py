@@ -9,12 +9,17 @@ from typing import Optional
 from bot.text.numbers import chinese_to_number, find_number
 
 _N = r"[0-9零〇○一二两三四五六七八九十]+"
-_FULL = re.compile(rf"(?P<y>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*[年\-/.]\s*(?P<m>{_N})\s*[月\-/.]\s*(?P<d>{_N})?\s*[日号]?")
-_YEAR_MONTH = re.compile(rf"(?P<y>\d{{4}}|[零〇○一二三四五六七八九]{{4}})\s*年\s*(?P<m>{_N})\s*月")
+# A two-digit year ("98年") only before 年: "12-05" is a month and a day, not a year.
+_YEAR = r"(?P<y>\d{4}|[零〇○一二三四五六七八九]{4}|(?<!\d)\d{2}(?=\s*年))"
+_FULL = re.compile(rf"{_YEAR}\s*[年\-/.]\s*(?P<m>{_N})\s*[月\-/.]\s*(?P<d>{_N})?\s*[日号]?")
+_YEAR_MONTH = re.compile(rf"{_YEAR}\s*年\s*(?P<m>{_N})\s*月")
 _MONTH_DAY = re.compile(rf"(?P<m>{_N})\s*月\s*(?P<d>{_N})?\s*[日号]?")
 _RELATIVE_YEAR = {"今年": 0, "去年": 1, "前年": 2, "大前年": 3}
 _RELATIVE_DAY = {"今天": 0, "今儿": 0, "昨天": 1, "昨儿": 1, "前天": 2, "大前天": 3}
-_AGO = re.compile(rf"(?P<n>{_N}|半|几)\s*(?P<unit>天|日|周|个?星期|个?礼拜|个?月|年)\s*(?:以?前|之前)")
+_AGO = re.compile(
+    rf"(?P<n>{_N}|半|几)\s*(?P<half>个半)?\s*(?P<unit>天|日|周|个?星期|个?礼拜|个?月|年)(?P<and_half>半)?"
+    r"\s*(?:以?前|之前)"
+)
 _WEEKDAY = re.compile(r"(?P<which>上上|上|这|本)?个?(?:周|星期|礼拜)(?P<day>[一二三四五六日天1-7])")
 _WEEKDAYS = {"一": 0, "二": 1, "三": 2, "四": 3, "五": 4, "六": 5, "日": 6, "天": 6}
 _AGE = re.compile(rf"(?P<n>{_N})\s*(?P<unit>周?岁|个月)(?P<half>半)?(?:\s*(?P<m>{_N})\s*个月)?")
@@ -27,6 +32,15 @@ def _num(text: Optional[str]) -> Optional[int]:
         return int(text)
     value = chinese_to_number(text)
     return int(value) if value is not None else None
+
+
+def _year(raw: str, today: date) -> Optional[int]:
+    """A year as written; two digits are the latest such year not after today (98 → 1998)."""
+    year = _num(raw)
+    if year is None or len(raw) != 2:
+        return year
+    century = today.year // 100 * 100
+    return century + year if century + year <= today.year else century - 100 + year
 
 
 def _safe(year: int, month: int, day: int) -> Optional[date]:
@@ -52,12 +66,13 @@ def parse_date(text: str, today: date) -> Optional[date]:
     text = text.strip()
     match = _FULL.search(text)
     if match:
-        year, month, day = _num(match.group("y")), _num(match.group("m")), _num(match.group("d")) or 1
+        year = _year(match.group("y"), today)
+        month, day = _num(match.group("m")), _num(match.group("d")) or 1
         if year and month:
             return _safe(year, month, day)
     match = _YEAR_MONTH.search(text)
     if match:
-        year, month = _num(match.group("y")), _num(match.group("m"))
+        year, month = _year(match.group("y"), today), _num(match.group("m"))
         if year and month:
             return _safe(year, month, 1)
     for word, back in sorted(_RELATIVE_DAY.items(), key=lambda kv: -len(kv[0])):
@@ -70,8 +85,9 @@ def parse_date(text: str, today: date) -> Optional[date]:
         weeks_back = {"上上": 2, "上": 1}.get(match.group("which") or "", 0)
         monday = today - timedelta(days=today.weekday()) - timedelta(weeks=weeks_back)
         found = monday + timedelta(days=weekday)
-        # "周三" said on a Monday means last Wednesday: people report past events.
-        return found if found <= today or weeks_back else found - timedelta(weeks=1)
+        # "周三" said on a Monday means last Wednesday: people report past events. A week named
+        # outright ("这周日", "上周三") is that week, even when the day is still to come.
+        return found if found <= today or match.group("which") else found - timedelta(weeks=1)
     year_shift = None
     for word, back in sorted(_RELATIVE_YEAR.items(), key=lambda kv: -len(kv[0])):
         if word in text:
@@ -100,6 +116,8 @@ def parse_date(text: str, today: date) -> Optional[date]:
         amount = 0.5 if raw == "半" else 3 if raw == "几" else (chinese_to_number(raw) if not raw.isdigit() else float(raw))
         if amount is None:
             return None
+        if match.group("half") or match.group("and_half"):
+            amount += 0.5  # 一个半月前, 一年半前
         unit = match.group("unit")
         if unit in ("天", "日"):
             return today - timedelta(days=int(amount))
