@@ -156,3 +156,13 @@ class ActionEmpty(GuideAction):
 
     async def step(self, conversation: Conversation) -> Turn:
         return await conversation.empty()
+
+
+class ActionSmalltalk(GuideAction):
+    """Greetings, thanks, chit-chat and out-of-scope, then back to the pending step."""
+
+    def name(self) -> Text:
+        return "action_smalltalk"
+
+    async def step(self, conversation: Conversation) -> Turn:
+        return await conversation.smalltalk()

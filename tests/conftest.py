@@ -8,6 +8,7 @@ import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
+import jsonschema
 import pytest
 
 from bot.catalogue import Catalogue, load_catalogue
@@ -18,6 +19,7 @@ from bot.launcher.stack import Stack
 from bot.settings import Settings
 
 ROOT = Path(__file__).resolve().parent.parent
+CONTRACT = jsonschema.Draft7Validator(json.loads((ROOT / "docs" / "message-contract.schema.json").read_text()))
 
 
 @pytest.fixture(scope="session")
@@ -62,16 +64,23 @@ class Chat:
         if identity_token:
             self.metadata["identity_token"] = identity_token
         self.last: List[Dict[str, Any]] = []
+        self.history: List[Dict[str, Any]] = []
 
     def send(self, message: Any) -> List[Dict[str, Any]]:
         body = json.dumps({"sender": self.sender, "message": message, "metadata": self.metadata}).encode()
         request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
         with urllib.request.urlopen(request, timeout=60) as resp:
             self.last = json.loads(resp.read())
+        # Every turn of every conversation test is checked against the message contract.
+        errors = [e.message for e in CONTRACT.iter_errors(self.last)]
+        assert errors == [], f"contract violations in {self.last}"
+        self.history.extend(self.last)
         return self.last
 
-    def custom(self, kind: str) -> Optional[Dict[str, Any]]:
-        return next((m["custom"] for m in self.last if (m.get("custom") or {}).get("type") == kind), None)
+    def custom(self, kind: str, everything: bool = False) -> Optional[Dict[str, Any]]:
+        """The last `custom` of this type in the last turn (or in the whole conversation)."""
+        messages = self.history if everything else self.last
+        return next((m["custom"] for m in reversed(messages) if (m.get("custom") or {}).get("type") == kind), None)
 
     def texts(self) -> str:
         return "\n".join(m.get("text", "") for m in self.last)

@@ -35,16 +35,17 @@ def build_draft(
     licences: Dict[str, Dict[str, str]],
 ) -> ApplicationDraft:
     values = form_values(lines, typed)
-    if identity is not None:
-        applicant = applicant_from_identity(identity)
-    else:
-        applicant = Applicant(
-            kind="enterprise" if audience == "enterprise" else "person",
-            name=values.get("applicant_name", ""),
-            id_number=values.get("applicant_id_number", ""),
-            phone=values.get("applicant_phone", ""),
-            credit_code=values.get("credit_code") if audience == "enterprise" else None,
-        )
+    # The unified form is the truth: prefilled from identity, corrected by the person.
+    known = applicant_from_identity(identity) if identity is not None else None
+    credit_code = values.get("credit_code") or (known.credit_code if known else None)
+    applicant = Applicant(
+        # A company being founded has no credit code yet: its founder applies as a person.
+        kind="enterprise" if audience == "enterprise" and credit_code else "person",
+        name=values.get("applicant_name") or (known.name if known else ""),
+        id_number=values.get("applicant_id_number") or (known.id_number if known else ""),
+        phone=values.get("applicant_phone") or (known.phone if known else ""),
+        credit_code=credit_code if audience == "enterprise" else None,
+    )
     return ApplicationDraft.build(
         bundle_id=outcome.bundle_id,
         catalogue_version=cat.version,

@@ -3,6 +3,8 @@ to say. The engine decides policy; this only routes turns (smart-answers' "flows
 
 from __future__ import annotations
 
+import logging
+import uuid
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Dict, List, Optional
@@ -30,6 +32,8 @@ from bot.engine.interpret import NotUnderstood
 from bot.engine.outcome import FieldLine, Outcome, mask_value
 from bot.engine.routing import Candidate
 from bot.text.numbers import find_number
+
+logger = logging.getLogger(__name__)
 
 # Routing: one clear winner is confirmed; otherwise the plausible ones (at most three) are
 # offered. Scores are the router's evidence shares; a 0.55 lead is right >99% of the time on
@@ -276,6 +280,9 @@ class Conversation:
         return self.turn.say("handoff", custom=handoff_custom(reason))
 
     async def status(self) -> Turn:
+        expected = await self._expected_reply() if not self.msg.entity("receipt_no") else None
+        if expected is not None:
+            return expected
         reference = self.msg.entity("receipt_no") or (self.state.application or {}).get("receipt_no")
         if not reference:
             return self.turn.say("ask_receipt_no")
@@ -295,6 +302,10 @@ class Conversation:
 
     async def rate(self) -> Turn:
         state = self.state
+        if state.stage not in ("rating", "comment"):
+            expected = await self._expected_reply()
+            if expected is not None:
+                return expected
         stars = self._stars()
         comment_text = self.msg.text if self.msg.intent not in ("affirm", "deny") and not self.msg.text.startswith("/") else None
         receipt = (state.application or {}).get("receipt_no")
@@ -331,6 +342,9 @@ class Conversation:
         return self._ask_field(target, correcting=True)
 
     async def browse(self) -> Turn:
+        expected = await self._expected_reply()
+        if expected is not None:
+            return expected
         category_id = self.msg.entity("category_id")
         if category_id:
             bundles = [b for b in self.cat.bundles.values() if b.category == category_id]
@@ -360,6 +374,32 @@ class Conversation:
         if stage in ("choosing", "confirming") and self.state.candidates:
             return self._offer_candidates([self._candidate(b) for b in self.state.candidates])
         return self.turn
+
+    async def smalltalk(self) -> Turn:
+        """Greetings, thanks, chit-chat, out-of-scope: answered, then back to the pending step.
+        While a value is expected, such text is usually the value ("张测试" is not chit-chat)."""
+        expected = await self._expected_reply()
+        if expected is not None:
+            return expected
+        key = {"greet": "greet", "thank": "thank", "goodbye": "goodbye",
+               "out_of_scope": "out_of_scope"}.get(self.msg.intent or "", "chitchat")
+        if key == "greet" and self.state.stage == "idle":
+            return self.turn.say("greet", buttons=[button(self._label("browse"), "ask_browse"),
+                                                   button(self._label("human"), "ask_human")])
+        self.turn.say(key)
+        return self.turn if key == "goodbye" else await self.resume()
+
+    async def _expected_reply(self) -> Optional[Turn]:
+        """Free text while a form value or a comment is awaited is that value; while a question
+        is pending, it is an answer when the engine understands it as one."""
+        text = self.msg.text or ""
+        if not text or text.startswith("/"):
+            return None
+        if self.state.stage in ("filling", "comment"):
+            return await self.reply()
+        if self.state.stage == "asking" and await self._try_answer_pending():
+            return self.turn
+        return None
 
     async def empty(self) -> Turn:
         self.turn.say("empty_message")
@@ -406,9 +446,15 @@ class Conversation:
 
     async def _answer_from_payload(self) -> bool:
         qid, value = self.msg.entity("question_id"), self.msg.entity("value")
-        if qid is None or value is None or not self.state.bundle_id:
+        if qid is None or not self.state.bundle_id:
             return False
-        if qid not in self.engine.compiled(self.state.bundle_id).by_id:
+        by_id = self.engine.compiled(self.state.bundle_id).by_id
+        if qid not in by_id:
+            return False
+        if by_id[qid].question.kind == "multi":
+            # Rasa turns a list in a payload into one entity per element (none for []).
+            value = [e.get("value") for e in self.msg.entities if e.get("entity") == "value"]
+        elif value is None:
             return False
         await self._apply(str(qid), value)
         return True
@@ -626,6 +672,7 @@ class Conversation:
 
     def _ask_consent(self) -> Turn:
         self.state.stage = "consent"
+        self.state.submission_key = self.state.submission_key or uuid.uuid4().hex
         return self.turn.say("consent", buttons=[
             button(self._label("consent_yes"), "affirm"), button(self._label("consent_no"), "deny")])
 
@@ -640,10 +687,17 @@ class Conversation:
         draft = build_draft(self.cat, outcome, lines, state.form, identity,
                             self.cat.bundle(state.bundle_id).audience, state.channel,
                             self.msg.sender_id or "unknown", licences)
-        receipt = await self.s.handoff.submit(draft)
+        state.submission_key = state.submission_key or uuid.uuid4().hex
+        draft = draft.copy(update={"idempotency_key": state.submission_key})
+        try:
+            receipt = await self.s.handoff.submit(draft)
+        except Exception:  # noqa: BLE001 - even the local outbox failed: say so, keep the form
+            logger.exception("submission could not be stored")
+            return self.turn.say("submit_unavailable")
         data = receipt.dict() if hasattr(receipt, "dict") else dict(receipt)
         if data.get("status") == "rejected":
             return self._rejected(data)
+        state.submission_key = None
         state.application = {k: data.get(k) for k in ("application_id", "receipt_no", "status", "bundle_id")}
         state.application["next_steps"] = [s.get("text") if isinstance(s, dict) else getattr(s, "text", str(s))
                                            for s in data.get("next_steps") or []]

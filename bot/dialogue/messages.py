@@ -44,6 +44,11 @@ def question_buttons(cat: Catalogue, question: Question) -> List[Dict[str, str]]
         ]
     if question.kind == "single":
         return [button(o.label, "answer", question_id=question.id, value=o.value) for o in question.options]
+    if question.kind == "multi":
+        # Buttons pick one option (or none); several at once are typed ("水电都要") or sent
+        # by a richer channel as one payload with a list value.
+        return [button(o.label, "answer", question_id=question.id, value=[o.value]) for o in question.options] + [
+            button(cat.label("button", "none_apply"), "answer", question_id=question.id, value=[])]
     return []
 
 

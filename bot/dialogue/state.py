@@ -24,6 +24,9 @@ class ConversationState:
     channel: str = "rest"
     application: Optional[Dict[str, Any]] = None  # the last receipt
     previous_bundle: Optional[str] = None  # a switch offer can return here
+    # One key per application: a repeated "submit" (double click, retry after an error)
+    # reaches the application API with the same key and files nothing twice.
+    submission_key: Optional[str] = None
 
     @classmethod
     def from_slot(cls, value: Any) -> "ConversationState":
@@ -45,6 +48,7 @@ class ConversationState:
         self.answers, self.history, self.form = {}, [], {}
         self.pending_question = self.pending_field = None
         self.candidates = []
+        self.submission_key = None
         self.stage = "asking"
 
     def reset(self) -> None:

@@ -45,6 +45,9 @@ def start_stack(settings: Settings, allow_training: Optional[bool]) -> Stack:
 
 def run(settings: Settings, allow_training: Optional[bool]) -> int:
     def on_signal(signum, _frame):
+        # Once: a second Ctrl-C (or a SIGTERM from a wrapper) must not cut the shutdown short.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         raise _Stop()
 
     signal.signal(signal.SIGTERM, on_signal)
@@ -63,12 +66,13 @@ def run(settings: Settings, allow_training: Optional[bool]) -> int:
                 return _fail(f"{dead.name} stopped unexpectedly: {dead.last_error()}")
             time.sleep(0.5)
     except _Stop:
-        if stack is not None:
-            print("stopping…", flush=True)
-            stack.stop()
+        print("stopping…", flush=True)
         return 0
     except (StartupError, ModelError) as exc:
         return _fail(str(exc))
+    finally:
+        if stack is not None:
+            stack.stop()
 
 
 def main(command: str, args: argparse.Namespace) -> int:

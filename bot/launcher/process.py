@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ctypes
 import os
 import signal
 import socket
@@ -14,6 +15,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from threading import Thread
 from typing import Deque, Dict, List, Optional, Sequence
+
+
+def _die_with_parent() -> None:
+    """Runs in the child before exec: if the launcher dies, even by SIGKILL, the kernel sends
+    this child SIGTERM, so nothing is left running behind a crashed `make run`."""
+    try:
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
 
 
 class StartupError(RuntimeError):
@@ -62,6 +73,7 @@ class Process:
             stdin=subprocess.DEVNULL,
             # Own process group: stopping it also stops whatever the child spawned.
             start_new_session=True,
+            preexec_fn=_die_with_parent,
         )
         self._reader = Thread(target=self._pump, daemon=True)
         self._reader.start()
