@@ -117,7 +117,11 @@ class Conversation:
         return await self._route(self.msg.text)
 
     async def choose(self, bundle_id: Optional[str] = None) -> Turn:
-        bundle_id = bundle_id or self.msg.entity("bundle_id") or self._pick_candidate(self.msg.text)
+        bundle_id = bundle_id or self.msg.entity("bundle_id")
+        if not bundle_id and self.state.stage not in ("idle", "choosing", "confirming"):
+            # "第一个" in the middle of a questionnaire answers the question, not the router.
+            return await self.reply()
+        bundle_id = bundle_id or self._pick_candidate(self.msg.text)
         if not bundle_id or bundle_id not in self.cat.bundles:
             return await self._route(self.msg.text)
         state = self.state

@@ -23,6 +23,7 @@ _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
 ALPHA = 3.0  # additive smoothing of the complement counts
 SHARPNESS = 20.0  # softmax sharpness over mean per-n-gram evidence: ranks become shares
 MIN_FIT = 0.07  # below this similarity to every bundle's closest example, nothing fits
+MIN_SHARE = 0.15  # evidence spread this thin over the catalogue ("我要办事") points nowhere
 
 
 @dataclass(frozen=True)
@@ -129,6 +130,8 @@ class Router:
         evidence = self.evidence(text)
         shares = np.exp(SHARPNESS * (evidence - evidence.max()))
         shares /= shares.sum()
+        if shares.max() < MIN_SHARE:
+            return []
         top = np.argsort(-evidence, kind="stable")[:limit]
         return [Candidate(self._ids[i], self._names[self._ids[i]], round(float(shares[i]), 4)) for i in top]
 

@@ -1,0 +1,68 @@
+"""Bad input on the REST endpoint: a polite reply or a 400 with a JSON error, never a 500,
+and the next normal message still works."""
+
+from __future__ import annotations
+
+import json
+import random
+import urllib.error
+import urllib.request
+
+import pytest
+
+from tests.conftest import Chat
+
+pytestmark = pytest.mark.servers
+
+
+def post_raw(stack, body: bytes, content_type: str = "application/json"):
+    request = urllib.request.Request(f"{stack.settings.rasa_url}/webhooks/rest/webhook", data=body,
+                                     headers={"Content-Type": content_type})
+    try:
+        with urllib.request.urlopen(request, timeout=30) as resp:
+            return resp.status, json.loads(resp.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+@pytest.mark.parametrize("message", [
+    "", "   \t\n ", "😀😀😀", "<script>alert(1)</script><b>hi</b>", "\x00\x01\x02\x1b[31m",
+    "你好\u200b\u202e", "x" * 10_000, "".join(chr(random.Random(7).randint(0x20, 0xFFFF)) for _ in range(300)),
+], ids=["empty", "whitespace", "emoji", "html", "control", "zero-width", "10k", "random"])
+def test_odd_messages_get_a_polite_reply_and_the_conversation_goes_on(stack, message: str) -> None:
+    chat = Chat(stack)
+    reply = chat.send(message)
+    chat.send("/choose_bundle{\"bundle_id\":\"newborn\"}")
+    assert (bool(reply) and all(m.get("text") for m in reply), chat.custom("question") is not None) == (True, True)
+
+
+def test_an_over_long_message_is_answered_with_a_truncation_notice(stack) -> None:
+    chat = Chat(stack)
+    chat.send("孩子出生了" + "啊" * 3000)
+    assert "太长" in chat.last[0]["text"]
+
+
+def test_html_is_never_echoed_back_as_markup(stack) -> None:
+    chat = Chat(stack)
+    chat.send("<img src=x onerror=alert(1)>")
+    assert all("<img" not in (m.get("text") or "") for m in chat.last)
+
+
+@pytest.mark.parametrize("body", [b"{not json", b"[]", b"\xff\xfe\xfa", b'{"message": "hi"}',
+                                  b'{"sender": "", "message": "hi"}', b'{"sender": "a", "message": {"x": 1}}'],
+                         ids=["malformed", "array", "bytes", "no-sender", "empty-sender", "object-message"])
+def test_malformed_requests_get_a_400_with_a_json_error(stack, body: bytes) -> None:
+    status, payload = post_raw(stack, body)
+    assert (status, "error" in payload) == (400, True)
+
+
+def test_after_a_malformed_request_the_same_sender_still_talks(stack) -> None:
+    post_raw(stack, b'{"sender": "bad-then-good", "message": {"x": 1}}')
+    status, payload = post_raw(stack, json.dumps({"sender": "bad-then-good", "message": "你好"}).encode())
+    assert (status, bool(payload)) == (200, True)
+
+
+def test_a_typed_slash_command_that_is_not_a_payload_is_treated_as_text(stack) -> None:
+    chat = Chat(stack)
+    chat.send("/not_an_intent{broken")
+    assert chat.last and all(m.get("text") for m in chat.last)
