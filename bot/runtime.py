@@ -35,7 +35,7 @@ def build_services(settings: Optional[Settings] = None, handoff=None) -> Service
     settings = settings or get_settings()
     engine = Engine(load_catalogue(settings.rules_dir),
                     load_routing_examples(settings.data_dir / "nlu" / "bundles"))
-    engine.router  # build the routing index now, not on a citizen's first message
+    engine.prepare_routing()
     return Services(
         engine=engine,
         identity=_SafeIdentity(provider_from_settings(settings)),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from sanic import Blueprint, response
@@ -33,10 +33,10 @@ class ContractCollector(CollectingOutputChannel):
     """Collects one dict per bot message: {recipient_id, text, buttons?, custom?}."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
-    async def send_response(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
         out: Dict[str, Any] = {"recipient_id": recipient_id}
         if message.get("text"):
             out["text"] = message["text"]
@@ -64,7 +64,7 @@ class RestInput(InputChannel):
     """Registered in credentials.yml as `bot.channels.rest.RestInput`."""
 
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     def __init__(self, known_intents: Optional[List[str]] = None) -> None:
@@ -72,7 +72,7 @@ class RestInput(InputChannel):
         self._messages: Optional[Dict[str, str]] = None
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> "RestInput":
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> RestInput:
         # Built once by the Rasa server at start: the place to fix its slow internals.
         rasa_speedups.install()
         return cls()
@@ -95,7 +95,9 @@ class RestInput(InputChannel):
         if isinstance(sender, (int, float)) and not isinstance(sender, bool):
             sender = str(sender)
         if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
-            raise RequestProblem("invalid_sender", f"`sender` must be a non-empty string of at most {MAX_SENDER_CHARS} characters")
+            raise RequestProblem(
+                "invalid_sender", f"`sender` must be a non-empty string of at most {MAX_SENDER_CHARS} characters"
+            )
         return sender.strip()
 
     def _extract_message(self, body: Dict[str, Any]) -> tuple[str, bool]:
@@ -163,8 +165,7 @@ class RestInput(InputChannel):
             self._learn_intents(request)
             collector = ContractCollector()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(),
-                                                 metadata=metadata))
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
             except Exception:  # noqa: BLE001 - a citizen never sees a traceback
                 logger.exception("message handling failed for a conversation")
                 return response.json([{"recipient_id": sender, "text": self._message("default")}])

@@ -61,7 +61,9 @@ def build_draft(
                 material_id=m.material_id,
                 status=m.status,
                 covered_by=m.covered_by,
-                e_licence_ref=(licences.get(m.covered_by, {}) or {}).get("certificate_number") if m.covered_by else None,
+                e_licence_ref=(licences.get(m.covered_by, {}) or {}).get("certificate_number")
+                if m.covered_by
+                else None,
             )
             for m in outcome.materials
         ],

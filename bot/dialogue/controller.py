@@ -54,8 +54,13 @@ class Turn:
     messages: Dict[str, str] = field(default_factory=dict)
     says: List[Say] = field(default_factory=list)
 
-    def say(self, key: Optional[str] = None, text: Optional[str] = None,
-            params: Optional[Dict[str, Any]] = None, **kwargs: Any) -> "Turn":
+    def say(
+        self,
+        key: Optional[str] = None,
+        text: Optional[str] = None,
+        params: Optional[Dict[str, Any]] = None,
+        **kwargs: Any,
+    ) -> Turn:
         """Say the rules message `key` (its {placeholders} filled from params) or `text` as is."""
         if key is not None:
             text = self.messages.get(key, key).format_map(_Blank(params or {}))
@@ -82,8 +87,9 @@ class Incoming:
 
 
 class Conversation:
-    def __init__(self, services: Services, state: ConversationState, incoming: Incoming,
-                 today: Optional[date] = None) -> None:
+    def __init__(
+        self, services: Services, state: ConversationState, incoming: Incoming, today: Optional[date] = None
+    ) -> None:
         self.s = services
         self.engine = services.engine
         self.cat = services.engine.catalogue
@@ -257,8 +263,10 @@ class Conversation:
             self.turn.say("no_answers_yet")
             return await self.resume()
         fmt = self._format("answer_button")
-        buttons = [button(fmt.format(question=v.question, value=v.display), "change_answer", question_id=v.question_id)
-                   for v in views]
+        buttons = [
+            button(fmt.format(question=v.question, value=v.display), "change_answer", question_id=v.question_id)
+            for v in views
+        ]
         return self.turn.say("answers_list", buttons=buttons)
 
     async def restart(self) -> Turn:
@@ -300,8 +308,10 @@ class Conversation:
             return self.turn.say("status_unavailable")
         return self.turn.say(
             "status",
-            params={"reference": getattr(report, "receipt_no", None) or reference,
-                    "status": self.cat.label("application_status", status)},
+            params={
+                "reference": getattr(report, "receipt_no", None) or reference,
+                "status": self.cat.label("application_status", status),
+            },
         )
 
     async def rate(self) -> Turn:
@@ -311,7 +321,9 @@ class Conversation:
             if expected is not None:
                 return expected
         stars = self._stars()
-        comment_text = self.msg.text if self.msg.intent not in ("affirm", "deny") and not self.msg.text.startswith("/") else None
+        comment_text = (
+            self.msg.text if self.msg.intent not in ("affirm", "deny") and not self.msg.text.startswith("/") else None
+        )
         receipt = (state.application or {}).get("receipt_no")
         if state.stage == "comment" and stars is None:
             if self.s.ratings and comment_text:
@@ -321,14 +333,20 @@ class Conversation:
         if stars is None:
             return self._ask_rating()
         if self.s.ratings:
-            self.s.ratings.record(self.msg.sender_id, state.bundle_id, receipt, stars,
-                                  comment_text if comment_text and len(comment_text) > 3 else None)
+            self.s.ratings.record(
+                self.msg.sender_id,
+                state.bundle_id,
+                receipt,
+                stars,
+                comment_text if comment_text and len(comment_text) > 3 else None,
+            )
         state.stage = "comment"
-        return self.turn.say("rating_thanks", params={"stars": stars},
-                             buttons=[button(self._label("no_comment"), "deny")])
+        return self.turn.say(
+            "rating_thanks", params={"stars": stars}, buttons=[button(self._label("no_comment"), "deny")]
+        )
 
     async def correct_field(self) -> Turn:
-        """"电话写错了，应该是138…": find the field by its label or type, take the value if given."""
+        """ "电话写错了，应该是138…": find the field by its label or type, take the value if given."""
         state = self.state
         if state.stage not in ("filling", "reviewing", "consent"):
             if state.stage == "asking":
@@ -356,9 +374,12 @@ class Conversation:
                 candidates = [Candidate(b.id, b.name, 0.0) for b in bundles]
                 self.state.stage, self.state.candidates = "choosing", [b.id for b in bundles]
                 category = self.cat.categories[category_id]
-                return self.turn.say("browse_category", params={"category": category.name},
-                                     buttons=[button(b.name, "choose_bundle", bundle_id=b.id) for b in bundles],
-                                     custom=bundle_choice_custom(candidates))
+                return self.turn.say(
+                    "browse_category",
+                    params={"category": category.name},
+                    buttons=[button(b.name, "choose_bundle", bundle_id=b.id) for b in bundles],
+                    custom=bundle_choice_custom(candidates),
+                )
         return self._offer_browse("browse")
 
     async def resume(self) -> Turn:
@@ -385,11 +406,14 @@ class Conversation:
         expected = await self._expected_reply()
         if expected is not None:
             return expected
-        key = {"greet": "greet", "thank": "thank", "goodbye": "goodbye",
-               "out_of_scope": "out_of_scope"}.get(self.msg.intent or "", "chitchat")
+        key = {"greet": "greet", "thank": "thank", "goodbye": "goodbye", "out_of_scope": "out_of_scope"}.get(
+            self.msg.intent or "", "chitchat"
+        )
         if key == "greet" and self.state.stage == "idle":
-            return self.turn.say("greet", buttons=[button(self._label("browse"), "ask_browse"),
-                                                   button(self._label("human"), "ask_human")])
+            return self.turn.say(
+                "greet",
+                buttons=[button(self._label("browse"), "ask_browse"), button(self._label("human"), "ask_human")],
+            )
         self.turn.say(key)
         return self.turn if key == "goodbye" else await self.resume()
 
@@ -473,8 +497,11 @@ class Conversation:
                 return False
             if self.msg.intent == "describe_need" and self._route_elsewhere():
                 return True
-            response = {"unsure": "answer_unsure", "out_of_range": "answer_out_of_range",
-                        "ambiguous": "answer_ambiguous"}.get(result.reason, "answer_not_understood")
+            response = {
+                "unsure": "answer_unsure",
+                "out_of_range": "answer_out_of_range",
+                "ambiguous": "answer_ambiguous",
+            }.get(result.reason, "answer_not_understood")
             if response == "answer_not_understood" and question.kind in ("date", "number"):
                 response = f"answer_not_understood_{question.kind}"
             self.turn.say(response, params={"why": question.why, "detail": result.detail})
@@ -524,24 +551,39 @@ class Conversation:
         self._say_summary(outcome)
         self._say_materials(outcome)
         lines = self._with_applicant_fields(outcome.fields)
-        self.turn.say("form_intro", params=self._form_params(lines),
-                      custom=form_custom(self.cat, outcome.bundle_id, self._display_lines(lines), outcome.prefill_ratio),
-                      text=None)
+        self.turn.say(
+            "form_intro",
+            params=self._form_params(lines),
+            custom=form_custom(self.cat, outcome.bundle_id, self._display_lines(lines), outcome.prefill_ratio),
+            text=None,
+        )
         return self._next_missing_or_review(lines)
 
     def _say_summary(self, outcome: Outcome) -> None:
         fmt = self._format("item_line")
         lines = "\n".join(
-            fmt.format(index=n, name=i.name, department=i.department_name,
-                       mode=self.cat.label("handling_mode", i.handling_mode), days=i.promised_days)
+            fmt.format(
+                index=n,
+                name=i.name,
+                department=i.department_name,
+                mode=self.cat.label("handling_mode", i.handling_mode),
+                days=i.promised_days,
+            )
             for n, i in enumerate(outcome.items, 1)
         )
         s = outcome.summary
-        self.turn.say("bundle_summary", custom=bundle_custom(self.cat, outcome), params={
-            "bundle_name": outcome.bundle_name, "count": len(outcome.items), "items": lines,
-            "mode": self.cat.label("handling_mode", s.handling_mode),
-            "trips": self.cat.label("trips", str(s.trips)), "days": s.time_limit_days,
-        })
+        self.turn.say(
+            "bundle_summary",
+            custom=bundle_custom(self.cat, outcome),
+            params={
+                "bundle_name": outcome.bundle_name,
+                "count": len(outcome.items),
+                "items": lines,
+                "mode": self.cat.label("handling_mode", s.handling_mode),
+                "trips": self.cat.label("trips", str(s.trips)),
+                "days": s.time_limit_days,
+            },
+        )
 
     def _say_materials(self, outcome: Outcome) -> None:
         names = {i.item_id: i.name for i in outcome.items}
@@ -555,13 +597,28 @@ class Conversation:
                 note = self._format("material_produced").format(item=names.get(m.produced_by or "", ""))
             elif m.status in ("deferrable", "commitment"):
                 note = self._format(f"material_{m.status}")
-            out.append(fmt.format(index=n, name=m.name, copies=m.copies, note=note,
-                                  form=self.cat.label("original", str(m.original).lower())))
+            out.append(
+                fmt.format(
+                    index=n,
+                    name=m.name,
+                    copies=m.copies,
+                    note=note,
+                    form=self.cat.label("original", str(m.original).lower()),
+                )
+            )
         s = outcome.summary
-        self.turn.say("materials_notice", custom=materials_custom(self.cat, outcome), params={
-            "bundle_name": outcome.bundle_name, "before": s.before, "after": s.after,
-            "exempt": s.exempt, "produced": s.produced, "materials": "\n".join(out),
-        })
+        self.turn.say(
+            "materials_notice",
+            custom=materials_custom(self.cat, outcome),
+            params={
+                "bundle_name": outcome.bundle_name,
+                "before": s.before,
+                "after": s.after,
+                "exempt": s.exempt,
+                "produced": s.produced,
+                "materials": "\n".join(out),
+            },
+        )
 
     def _with_applicant_fields(self, lines: List[FieldLine]) -> List[FieldLine]:
         present = {line.field_id for line in lines}
@@ -570,9 +627,20 @@ class Conversation:
             if field_id not in present and field_id in self.cat.fields:
                 definition = self.cat.fields[field_id]
                 value, source = self._identity_value(definition)
-                extra.append(FieldLine(field_id, definition.label, definition.type, value,
-                                       mask_value(definition.type, value), source, None, True,
-                                       list(definition.options), definition.hint))
+                extra.append(
+                    FieldLine(
+                        field_id,
+                        definition.label,
+                        definition.type,
+                        value,
+                        mask_value(definition.type, value),
+                        source,
+                        None,
+                        True,
+                        list(definition.options),
+                        definition.hint,
+                    )
+                )
         return extra + lines
 
     def _identity_value(self, definition: FormField):
@@ -591,8 +659,18 @@ class Conversation:
         for line in lines:
             typed = self.state.form.get(line.field_id)
             if typed:
-                line = FieldLine(line.field_id, line.label, line.type, typed, mask_value(line.type, typed),
-                                 "applicant", None, line.required, line.options, line.hint)
+                line = FieldLine(
+                    line.field_id,
+                    line.label,
+                    line.type,
+                    typed,
+                    mask_value(line.type, typed),
+                    "applicant",
+                    None,
+                    line.required,
+                    line.options,
+                    line.hint,
+                )
             shown.append(line)
         return shown
 
@@ -600,15 +678,22 @@ class Conversation:
         shown = self._display_lines(lines)
         fmt, src_fmt, missing = self._format("field_line"), self._format("field_source"), self._format("field_missing")
         text = "\n".join(
-            fmt.format(label=f.label, value=f.display or missing,
-                       source=src_fmt.format(source=self.cat.label("source", f.source)) if f.source else "")
+            fmt.format(
+                label=f.label,
+                value=f.display or missing,
+                source=src_fmt.format(source=self.cat.label("source", f.source)) if f.source else "",
+            )
             for f in shown
         )
         filled = sum(1 for f in shown if f.source and f.source != "applicant")
         return {"fields": text, "prefilled": filled, "total": len(shown)}
 
     def _missing(self, lines: List[FieldLine]) -> List[str]:
-        return [line.field_id for line in lines if line.required and not line.value and not self.state.form.get(line.field_id)]
+        return [
+            line.field_id
+            for line in lines
+            if line.required and not line.value and not self.state.form.get(line.field_id)
+        ]
 
     def _next_missing_or_review(self, lines: List[FieldLine]) -> Turn:
         missing = self._missing(lines)
@@ -621,8 +706,11 @@ class Conversation:
         definition = self.cat.fields[field_id]
         self.state.stage, self.state.pending_field = "filling", field_id
         buttons = [button(o, "correct_field", field_id=field_id, value=o) for o in definition.options]
-        self.turn.say("ask_field_correct" if correcting else "ask_field",
-                      params={"label": definition.label, "hint": definition.hint or ""}, buttons=buttons)
+        self.turn.say(
+            "ask_field_correct" if correcting else "ask_field",
+            params={"label": definition.label, "hint": definition.hint or ""},
+            buttons=buttons,
+        )
         return self.turn
 
     async def _fill_field(self) -> Turn:
@@ -635,8 +723,13 @@ class Conversation:
         text = str(given) if given is not None and self.msg.entity("field_id") == field_id else self.msg.text
         value = read_field(definition, text, self.msg.entities, self.today)
         if value.value is None:
-            self.turn.say("field_invalid", params={
-                "label": definition.label, "problem": self.cat.label("field_problem", value.problem or "pattern")})
+            self.turn.say(
+                "field_invalid",
+                params={
+                    "label": definition.label,
+                    "problem": self.cat.label("field_problem", value.problem or "pattern"),
+                },
+            )
             return self._ask_field(field_id)
         state.form[field_id] = value.value
         state.pending_field = None
@@ -653,13 +746,18 @@ class Conversation:
             return self._ask_field(missing[0])
         outcome = await self._outcome()
         self.state.stage, self.state.pending_field = "reviewing", None
-        self.turn.say("form_review", params=self._form_params(lines),
-                      custom=form_custom(self.cat, outcome.bundle_id, self._display_lines(lines), outcome.prefill_ratio))
+        self.turn.say(
+            "form_review",
+            params=self._form_params(lines),
+            custom=form_custom(self.cat, outcome.bundle_id, self._display_lines(lines), outcome.prefill_ratio),
+        )
         return self._review_prompt()
 
     def _review_prompt(self) -> Turn:
-        return self.turn.say("confirm_form", buttons=[
-            button(self._label("form_ok"), "affirm"), button(self._label("form_change"), "deny")])
+        return self.turn.say(
+            "confirm_form",
+            buttons=[button(self._label("form_ok"), "affirm"), button(self._label("form_change"), "deny")],
+        )
 
     def _offer_corrections(self) -> Turn:
         fields = []
@@ -671,14 +769,16 @@ class Conversation:
                     seen.add(field_id)
                     fields.append(field_id)
         self.state.stage = "reviewing"
-        return self.turn.say("which_field", buttons=[
-            button(self.cat.fields[f].label, "correct_field", field_id=f) for f in fields[:12]])
+        return self.turn.say(
+            "which_field", buttons=[button(self.cat.fields[f].label, "correct_field", field_id=f) for f in fields[:12]]
+        )
 
     def _ask_consent(self) -> Turn:
         self.state.stage = "consent"
         self.state.submission_key = self.state.submission_key or uuid.uuid4().hex
-        return self.turn.say("consent", buttons=[
-            button(self._label("consent_yes"), "affirm"), button(self._label("consent_no"), "deny")])
+        return self.turn.say(
+            "consent", buttons=[button(self._label("consent_yes"), "affirm"), button(self._label("consent_no"), "deny")]
+        )
 
     async def _submit(self) -> Turn:
         state = self.state
@@ -688,9 +788,17 @@ class Conversation:
         licences = profile_of(identity)[1] if identity else {}
         if self.s.handoff is None:
             return self.turn.say("submit_unavailable")
-        draft = build_draft(self.cat, outcome, lines, state.form, identity,
-                            self.cat.bundle(state.bundle_id).audience, state.channel,
-                            self.msg.sender_id or "unknown", licences)
+        draft = build_draft(
+            self.cat,
+            outcome,
+            lines,
+            state.form,
+            identity,
+            self.cat.bundle(state.bundle_id).audience,
+            state.channel,
+            self.msg.sender_id or "unknown",
+            licences,
+        )
         state.submission_key = state.submission_key or uuid.uuid4().hex
         draft = draft.copy(update={"idempotency_key": state.submission_key})
         try:
@@ -703,12 +811,15 @@ class Conversation:
             return self._rejected(data)
         state.submission_key = None
         state.application = {k: data.get(k) for k in ("application_id", "receipt_no", "status", "bundle_id")}
-        state.application["next_steps"] = [s.get("text") if isinstance(s, dict) else getattr(s, "text", str(s))
-                                           for s in data.get("next_steps") or []]
+        state.application["next_steps"] = [
+            s.get("text") if isinstance(s, dict) else getattr(s, "text", str(s)) for s in data.get("next_steps") or []
+        ]
         response = "submitted" if data.get("status") == "submitted" else "queued"
-        self.turn.say(response, custom=application_custom({**state.application}),
-                      params={"receipt_no": data.get("receipt_no"),
-                              "next_steps": "\n".join(state.application["next_steps"])})
+        self.turn.say(
+            response,
+            custom=application_custom({**state.application}),
+            params={"receipt_no": data.get("receipt_no"), "next_steps": "\n".join(state.application["next_steps"])},
+        )
         return self._ask_rating()
 
     def _rejected(self, data: Dict[str, Any]) -> Turn:
@@ -717,10 +828,15 @@ class Conversation:
         for error in errors:
             path = (error.get("field") if isinstance(error, dict) else getattr(error, "field", "")) or ""
             field_id = path.split(".")[-1]
-            field_id = {"name": "applicant_name", "id_number": "applicant_id_number", "phone": "applicant_phone"}.get(field_id, field_id)
+            field_id = {"name": "applicant_name", "id_number": "applicant_id_number", "phone": "applicant_phone"}.get(
+                field_id, field_id
+            )
             if path.startswith("applicant."):
-                field_id = {"name": "applicant_name", "id_number": "applicant_id_number",
-                            "phone": "applicant_phone"}.get(path.split(".", 1)[1], field_id)
+                field_id = {
+                    "name": "applicant_name",
+                    "id_number": "applicant_id_number",
+                    "phone": "applicant_phone",
+                }.get(path.split(".", 1)[1], field_id)
             if field_id in self.cat.fields:
                 names.append(field_id)
         labels = "、".join(self.cat.fields[f].label for f in names) or self._label("some_fields")
@@ -732,8 +848,7 @@ class Conversation:
 
     def _ask_rating(self) -> Turn:
         self.state.stage = "rating"
-        return self.turn.say("ask_rating", buttons=[
-            button("★" * n, "rate", rating=n) for n in range(5, 0, -1)])
+        return self.turn.say("ask_rating", buttons=[button("★" * n, "rate", rating=n) for n in range(5, 0, -1)])
 
     # == routing ==============================================================================
 
@@ -753,8 +868,10 @@ class Conversation:
             return self.turn.say(
                 "confirm_bundle",
                 params={"bundle_name": bundle.name, "description": bundle.description},
-                buttons=[button(self._label("confirm_yes"), "choose_bundle", bundle_id=top.bundle_id),
-                         button(self._label("confirm_no"), "deny")],
+                buttons=[
+                    button(self._label("confirm_yes"), "choose_bundle", bundle_id=top.bundle_id),
+                    button(self._label("confirm_no"), "deny"),
+                ],
                 custom=bundle_choice_custom([top]),
             )
         close = [c for c in candidates if c.score >= CHOICE_MIN_SCORE][:3]
@@ -779,13 +896,19 @@ class Conversation:
         found = find_number(text)
         if found and 1 <= found.value <= len(candidates) and len(text) <= 6:
             return candidates[int(found.value) - 1]
-        hits = [b for b in candidates if any(
-            name and name in text for name in (self.cat.bundle(b).name, self.cat.bundle(b).short_name))]
+        hits = [
+            b
+            for b in candidates
+            if any(name and name in text for name in (self.cat.bundle(b).name, self.cat.bundle(b).short_name))
+        ]
         return hits[0] if len(hits) == 1 else None
 
     def _offer_browse(self, response: Optional[str], human: bool = False) -> Turn:
-        buttons = [button(c.name, "ask_browse", category_id=c.id) for c in self.cat.categories.values()
-                   if any(b.category == c.id for b in self.cat.bundles.values())]
+        buttons = [
+            button(c.name, "ask_browse", category_id=c.id)
+            for c in self.cat.categories.values()
+            if any(b.category == c.id for b in self.cat.bundles.values())
+        ]
         if human:
             buttons.append(button(self._label("human"), "ask_human"))
         return self.turn.say(response or "browse", buttons=buttons)

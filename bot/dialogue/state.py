@@ -29,7 +29,7 @@ class ConversationState:
     submission_key: Optional[str] = None
 
     @classmethod
-    def from_slot(cls, value: Any) -> "ConversationState":
+    def from_slot(cls, value: Any) -> ConversationState:
         if not isinstance(value, dict):
             return cls()
         known = {f.name for f in fields(cls)}

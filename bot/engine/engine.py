@@ -69,30 +69,42 @@ class Engine:
     def interpret(self, bundle_id: str, question_id: str, text: str, today: Optional[date] = None) -> Interpretation:
         return interpret(self.question(bundle_id, question_id), text, self.catalogue.vocabulary, today)
 
-    def set_answer(self, bundle_id: str, answers: Mapping[str, Any], question_id: str, value: Any,
-                   facts: Optional[Facts] = None) -> Dict[str, Any]:
+    def set_answer(
+        self, bundle_id: str, answers: Mapping[str, Any], question_id: str, value: Any, facts: Optional[Facts] = None
+    ) -> Dict[str, Any]:
         return set_answer(self.compiled(bundle_id), answers, question_id, value, facts or anonymous())
 
-    def remove_answer(self, bundle_id: str, answers: Mapping[str, Any], question_id: str,
-                      facts: Optional[Facts] = None) -> Dict[str, Any]:
+    def remove_answer(
+        self, bundle_id: str, answers: Mapping[str, Any], question_id: str, facts: Optional[Facts] = None
+    ) -> Dict[str, Any]:
         return remove_answer(self.compiled(bundle_id), answers, question_id, facts or anonymous())
 
-    def clean_answers(self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None) -> Dict[str, Any]:
+    def clean_answers(
+        self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None
+    ) -> Dict[str, Any]:
         return clean_answers(self.compiled(bundle_id), answers, facts or anonymous())
 
     def extract_answers(self, bundle_id: str, text: str) -> Dict[str, Any]:
         return extract_answers(self.compiled(bundle_id), text)
 
-    def answers_view(self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None) -> List[AnswerView]:
+    def answers_view(
+        self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None
+    ) -> List[AnswerView]:
         cb = self.compiled(bundle_id)
         state = resolve(cb, answers, facts or anonymous())
         views = []
         for cq in cb.questions:
             if cq.id in state.known:
                 value = state.known[cq.id]
-                views.append(AnswerView(cq.id, cq.question.text, value,
-                                        display_answer(self.catalogue, cq.question, value),
-                                        state.source[cq.id]))
+                views.append(
+                    AnswerView(
+                        cq.id,
+                        cq.question.text,
+                        value,
+                        display_answer(self.catalogue, cq.question, value),
+                        state.source[cq.id],
+                    )
+                )
         return views
 
     # -- outcome -------------------------------------------------------------------------
@@ -119,6 +131,10 @@ class Engine:
 
     def route(self, text: str, limit: int = 3) -> List[Candidate]:
         return self.router.route(text, limit)
+
+    def prepare_routing(self) -> None:
+        """Build the routing index now (at start-up), not on a citizen's first message."""
+        self.router  # noqa: B018 - the property builds and caches it
 
     def categories(self) -> List[dict]:
         return self.catalogue.category_tree()

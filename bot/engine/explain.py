@@ -70,8 +70,10 @@ def _clause(cat: Catalogue, cb: CompiledBundle, cmp: Comparison, ctx: Context) -
         raw = ctx.answer(cmp.answer)
         actual = None if is_missing(raw) else raw
         shown = (
-            words.get("unanswered", "?") if is_missing(raw)
-            else words.get("not_applicable", "-") if raw is None
+            words.get("unanswered", "?")
+            if is_missing(raw)
+            else words.get("not_applicable", "-")
+            if raw is None
             else display_answer(cat, question, raw)
         )
         text = words.get("answer", "{question} = {value}").format(question=question.text, value=shown)
@@ -101,13 +103,23 @@ def explain(cat: Catalogue, cb: CompiledBundle, state: State, outcome: Outcome, 
             status = "asking"
         else:
             status = "not_needed"
-        entries.append(Entry("question", cq.id, status, reasons.get(f"question_{status}", cq.question.why),
-                             _clauses(cat, cb, cq.question.when, ctx)))
+        entries.append(
+            Entry(
+                "question",
+                cq.id,
+                status,
+                reasons.get(f"question_{status}", cq.question.why),
+                _clauses(cat, cb, cq.question.when, ctx),
+            )
+        )
     included = {line.item_id for line in outcome.items}
     for item, _ in cb.items:
-        status = "included" if item.id in included else "undecided" if item.id in outcome.undecided_items else "excluded"
-        entries.append(Entry("item", item.id, status, reasons.get(f"item_{status}", status),
-                             _clauses(cat, cb, item.when, ctx)))
+        status = (
+            "included" if item.id in included else "undecided" if item.id in outcome.undecided_items else "excluded"
+        )
+        entries.append(
+            Entry("item", item.id, status, reasons.get(f"item_{status}", status), _clauses(cat, cb, item.when, ctx))
+        )
     for line in outcome.materials:
         if line.status == "exempt":
             reason = reasons.get("material_exempt", "{licence}").format(licence=line.covered_by_name)

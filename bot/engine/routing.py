@@ -50,7 +50,9 @@ class Router:
     def __init__(self, catalogue: Catalogue, extra_examples: Optional[Dict[str, List[str]]] = None) -> None:
         extra_examples = extra_examples or {}
         words = catalogue.vocabulary.labels.get("routing_fillers", {})
-        self._fillers = re.compile("|".join(map(re.escape, sorted(words.values(), key=len, reverse=True)))) if words else None
+        self._fillers = (
+            re.compile("|".join(map(re.escape, sorted(words.values(), key=len, reverse=True)))) if words else None
+        )
         self._ids: List[str] = []
         self._names: Dict[str, str] = {}
         docs: List[str] = []
@@ -58,15 +60,24 @@ class Router:
         for index, bundle in enumerate(catalogue.bundles.values()):
             self._ids.append(bundle.id)
             self._names[bundle.id] = bundle.name
-            texts = [bundle.name, bundle.short_name or "", *bundle.routing.keywords,
-                     *bundle.routing.examples, *extra_examples.get(bundle.id, [])]
+            texts = [
+                bundle.name,
+                bundle.short_name or "",
+                *bundle.routing.keywords,
+                *bundle.routing.examples,
+                *extra_examples.get(bundle.id, []),
+            ]
             for text in texts:
                 prepared = prepare(text, self._fillers)
                 if prepared:
                     docs.append(prepared)
                     owners.append(index)
         self._vectorizer = HashingVectorizer(
-            analyzer="char", ngram_range=(1, 3), n_features=2**20, alternate_sign=False, norm=None,
+            analyzer="char",
+            ngram_range=(1, 3),
+            n_features=2**20,
+            alternate_sign=False,
+            norm=None,
         )
         n_bundles = len(self._ids)
         counts = self._vectorizer.transform(docs).tocsr()

@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse
 
 from bot.catalogue import load_catalogue
 from bot.engine.engine import Engine
+from bot.engine.routing_examples import load_routing_examples
 from bot.portal.catalogue_api import bp as catalogue_api
 from bot.portal.demo_logins import bp as demo_logins
 from bot.portal.pages import bp as pages
@@ -21,8 +22,9 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     app = Sanic("portal")
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings
-    app.ctx.engine = engine or Engine(load_catalogue(settings.rules_dir))
-    app.ctx.engine.router  # build the routing index at start, not on the first request
+    app.ctx.engine = engine or Engine(
+        load_catalogue(settings.rules_dir), load_routing_examples(settings.data_dir / "nlu" / "bundles"))
+    app.ctx.engine.prepare_routing()
     app.blueprint(catalogue_api)
     app.blueprint(demo_logins)
     app.blueprint(pages)

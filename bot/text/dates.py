@@ -95,7 +95,7 @@ def parse_date(text: str, today: date) -> Optional[date]:
             break
     month_shift = 1 if re.search(r"上个?月", text) else 0 if re.search(r"这个?月|本月", text) else None
     match = _MONTH_DAY.search(text)
-    if match and match.group("m") and not re.search(r"个\s*月", text[match.start():match.end() + 1]):
+    if match and match.group("m") and not re.search(r"个\s*月", text[match.start() : match.end() + 1]):
         month, day = _num(match.group("m")), _num(match.group("d")) or 1
         if month and 1 <= month <= 12:
             year = today.year - (year_shift or 0)
@@ -113,7 +113,9 @@ def parse_date(text: str, today: date) -> Optional[date]:
     match = _AGO.search(text)
     if match:
         raw = match.group("n")
-        amount = 0.5 if raw == "半" else 3 if raw == "几" else (chinese_to_number(raw) if not raw.isdigit() else float(raw))
+        amount = (
+            0.5 if raw == "半" else 3 if raw == "几" else (chinese_to_number(raw) if not raw.isdigit() else float(raw))
+        )
         if amount is None:
             return None
         if match.group("half") or match.group("and_half"):
