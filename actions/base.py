@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from abc import ABCMeta, abstractmethod
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
@@ -36,13 +36,13 @@ class GuideAction(Action, metaclass=ABCMeta):
     """Subclasses name themselves and pick the Conversation step to run."""
 
     @abstractmethod
-    def name(self) -> Text: ...
+    def name(self) -> str: ...
 
     @abstractmethod
     async def step(self, conversation: Conversation) -> Turn: ...
 
     async def run(self, dispatcher: CollectingDispatcher, tracker: Tracker,
-                  domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+                  domain: Dict[str, Any]) -> List[Dict[str, Any]]:
         state = ConversationState.from_slot(tracker.get_slot(SLOT))
         try:
             conversation = Conversation(runtime.services(), state, incoming_of(tracker))

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Text
-
 from actions.base import GuideAction
 from bot.dialogue.controller import Conversation, Turn
 
@@ -11,7 +9,7 @@ from bot.dialogue.controller import Conversation, Turn
 class ActionRoute(GuideAction):
     """The person describes a need: route it to a bundle."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_route"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -21,7 +19,7 @@ class ActionRoute(GuideAction):
 class ActionChooseBundle(GuideAction):
     """A bundle was picked: start its questionnaire."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_choose_bundle"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -31,7 +29,7 @@ class ActionChooseBundle(GuideAction):
 class ActionReply(GuideAction):
     """An answer, yes/no or form value in the current context."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_reply"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -41,7 +39,7 @@ class ActionReply(GuideAction):
 class ActionExplain(GuideAction):
     """Why this question: the rules' help text, then ask again."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -51,7 +49,7 @@ class ActionExplain(GuideAction):
 class ActionGoBack(GuideAction):
     """Undo the last answer and ask that question again."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_go_back"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -61,7 +59,7 @@ class ActionGoBack(GuideAction):
 class ActionChangeAnswer(GuideAction):
     """List the answers to change, or change the one chosen."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_change_answer"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -71,7 +69,7 @@ class ActionChangeAnswer(GuideAction):
 class ActionStartOver(GuideAction):
     """Forget the bundle and the answers; keep who the person is."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_start_over"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -81,7 +79,7 @@ class ActionStartOver(GuideAction):
 class ActionMaterials(GuideAction):
     """The materials notice so far, then resume."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_materials"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -91,7 +89,7 @@ class ActionMaterials(GuideAction):
 class ActionHuman(GuideAction):
     """Hand the conversation to a human."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_human"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -101,7 +99,7 @@ class ActionHuman(GuideAction):
 class ActionStatus(GuideAction):
     """Where an application is, from the application API."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_status"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -111,7 +109,7 @@ class ActionStatus(GuideAction):
 class ActionRate(GuideAction):
     """好差评: a rating and an optional comment."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_rate"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -121,7 +119,7 @@ class ActionRate(GuideAction):
 class ActionBrowse(GuideAction):
     """服务超市: the categories, then the bundles of one."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_browse"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -131,7 +129,7 @@ class ActionBrowse(GuideAction):
 class ActionCorrectField(GuideAction):
     """Correct one value on the form."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_correct_field"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -141,7 +139,7 @@ class ActionCorrectField(GuideAction):
 class ActionResume(GuideAction):
     """Repeat what we were waiting for."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_resume"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -151,7 +149,7 @@ class ActionResume(GuideAction):
 class ActionEmpty(GuideAction):
     """An empty message: say so kindly and resume."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_empty"
 
     async def step(self, conversation: Conversation) -> Turn:
@@ -161,7 +159,7 @@ class ActionEmpty(GuideAction):
 class ActionSmalltalk(GuideAction):
     """Greetings, thanks, chit-chat and out-of-scope, then back to the pending step."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_smalltalk"
 
     async def step(self, conversation: Conversation) -> Turn:

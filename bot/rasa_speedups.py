@@ -6,7 +6,7 @@ ever runs inside the Rasa server process. Each fix keeps Rasa's behaviour and me
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Any, Dict, Text
+from typing import Any, Dict
 
 _INSTALLED = False
 
@@ -24,7 +24,7 @@ def _action_result_validator() -> Any:
     return cls(schema)
 
 
-def _validate_action_result(self: Any, result: Dict[Text, Any]) -> bool:
+def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
     from jsonschema.exceptions import best_match
     from rasa.shared.constants import DOCS_BASE_URL
 

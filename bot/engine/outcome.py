@@ -10,7 +10,6 @@ from bot.catalogue.catalogue import Catalogue
 from bot.catalogue.model import FormField, Item, Question
 from bot.engine.compiled import CompiledBundle
 from bot.engine.evaluate import holds
-from bot.engine.facts import Facts
 from bot.engine.questionnaire import State
 from bot.privacy import mask_id_number, mask_phone
 

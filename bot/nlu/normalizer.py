@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List
 
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
@@ -22,20 +22,20 @@ class TextNormalizer(GraphComponent):
     runs, in pipeline order, on training data and on every incoming message."""
 
     @staticmethod
-    def get_default_config() -> Dict[Text, Any]:
+    def get_default_config() -> Dict[str, Any]:
         return {"max_chars": DEFAULT_MAX_CHARS}
 
-    def __init__(self, config: Dict[Text, Any]) -> None:
+    def __init__(self, config: Dict[str, Any]) -> None:
         self.max_chars = int(config.get("max_chars", DEFAULT_MAX_CHARS))
 
     @classmethod
     def create(
         cls,
-        config: Dict[Text, Any],
+        config: Dict[str, Any],
         model_storage: ModelStorage,
         resource: Resource,
         execution_context: ExecutionContext,
-    ) -> "TextNormalizer":
+    ) -> TextNormalizer:
         return cls({**cls.get_default_config(), **config})
 
     def _normalize(self, message: Message) -> None:

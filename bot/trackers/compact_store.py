@@ -11,7 +11,7 @@ import json
 import sqlite3
 import threading
 from pathlib import Path
-from typing import Any, Dict, Iterable, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional
 
 from rasa.core.brokers.broker import EventBroker
 from rasa.core.tracker_store import TrackerStore
@@ -56,11 +56,11 @@ class CompactTrackerStore(TrackerStore):
     def __init__(
         self,
         domain: Domain,
-        host: Optional[Text] = None,
+        host: Optional[str] = None,
         event_broker: Optional[EventBroker] = None,
-        db: Text = "var/trackers.db",
+        db: str = "var/trackers.db",
         keep_turns: int = DEFAULT_KEEP_TURNS,
-        **kwargs: Dict[Text, Any],
+        **kwargs: Dict[str, Any],
     ) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.keep_turns = int(keep_turns)
@@ -89,7 +89,7 @@ class CompactTrackerStore(TrackerStore):
                 (tracker.sender_id, json.dumps(events, ensure_ascii=False), updated),
             )
 
-    def _load(self, sender_id: Text) -> Optional[List[Dict[str, Any]]]:
+    def _load(self, sender_id: str) -> Optional[List[Dict[str, Any]]]:
         events = self._cache.get(sender_id)
         if events is None:
             with self._lock:
@@ -101,21 +101,21 @@ class CompactTrackerStore(TrackerStore):
             events = self._cache[sender_id] = json.loads(row[0])
         return events
 
-    async def retrieve(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         events = self._load(sender_id)
         if events is None:
             return None
         return DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
 
-    async def retrieve_full_tracker(self, sender_id: Text) -> Optional[DialogueStateTracker]:
+    async def retrieve_full_tracker(self, sender_id: str) -> Optional[DialogueStateTracker]:
         return await self.retrieve(sender_id)
 
-    async def keys(self) -> Iterable[Text]:
+    async def keys(self) -> Iterable[str]:
         with self._lock:
             rows = self._db.execute("SELECT sender_id FROM trackers").fetchall()
         return [r[0] for r in rows]
 
-    async def delete(self, sender_id: Text) -> None:
+    async def delete(self, sender_id: str) -> None:
         self._cache.pop(sender_id, None)
         with self._lock:
             self._db.execute("DELETE FROM trackers WHERE sender_id = ?", (sender_id,))
