@@ -14,7 +14,7 @@ def _rules(args: argparse.Namespace) -> int:
     from bot.catalogue import CatalogueError, load_catalogue
     from bot.catalogue.lint import check
 
-    root = Path(args.rules or get_settings().rules_dir)
+    root = Path(getattr(args, "rules", None) or get_settings().rules_dir)
     if args.rules_command == "check":
         problems = check(root)
         for problem in problems:
@@ -66,11 +66,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bot")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    rules = sub.add_parser("rules", help="check or draw the rules catalogue")
-    rules.add_argument("--rules", help="rules folder (default: rules/)")
+    # --rules is accepted before or after the sub-command (`rules check --rules x`).
+    folder = argparse.ArgumentParser(add_help=False)
+    folder.add_argument("--rules", default=argparse.SUPPRESS, help="rules folder (default: rules/)")
+    rules = sub.add_parser("rules", help="check or draw the rules catalogue", parents=[folder])
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
-    rules_sub.add_parser("check", help="lint every rules file; non-zero exit on errors")
-    graph = rules_sub.add_parser("graph", help="write a bundle's questionnaire as a graph")
+    rules_sub.add_parser("check", help="lint every rules file; non-zero exit on errors", parents=[folder])
+    graph = rules_sub.add_parser("graph", help="write a bundle's questionnaire as a graph", parents=[folder])
     graph.add_argument("bundle_id")
     graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")
     graph.add_argument("-o", "--output")

@@ -13,6 +13,7 @@ import pytest
 
 from bot.catalogue import Catalogue, load_catalogue
 from bot.engine import Engine
+from bot.engine.routing_examples import load_routing_examples
 from bot.launcher.model import ensure_model
 from bot.launcher.process import free_port
 from bot.launcher.stack import Stack
@@ -29,7 +30,8 @@ def catalogue() -> Catalogue:
 
 @pytest.fixture(scope="session")
 def engine(catalogue: Catalogue) -> Engine:
-    return Engine(catalogue)
+    """As the action server builds it: the catalogue plus the NLU's routing examples."""
+    return Engine(catalogue, load_routing_examples(ROOT / "data" / "nlu" / "bundles"))
 
 
 def stack_settings(var_dir: Path, **overrides: Any) -> Settings:

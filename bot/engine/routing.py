@@ -20,6 +20,8 @@ from bot.catalogue.catalogue import Catalogue
 from bot.text.normalize import normalize
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
+_LATIN = re.compile(r"[a-z0-9]+")
+_NOT_CJK = re.compile(r"[a-z0-9 ]+")
 ALPHA = 3.0  # additive smoothing of the complement counts
 SHARPNESS = 20.0  # softmax sharpness over mean per-n-gram evidence: ranks become shares
 MIN_FIT = 0.07  # below this similarity to every bundle's closest example, nothing fits
@@ -37,7 +39,18 @@ def prepare(text: str, fillers: Optional[re.Pattern] = None) -> str:
     text = normalize(text).lower()
     if fillers is not None:
         text = fillers.sub("", text)
-    return _NOISE.sub("", text)
+    return _NOISE.sub(" ", text).strip()
+
+
+def features(prepared: str) -> List[str]:
+    """Character 1–3-grams inside each run of Chinese text, plus whole Latin words: single
+    letters of keyboard mashing ("asdfgh") must not look like "4S店" or "D级"."""
+    out: List[str] = []
+    for run in _NOT_CJK.split(prepared):
+        for n in (1, 2, 3):
+            out.extend(run[i:i + n] for i in range(len(run) - n + 1))
+    out.extend(word for word in _LATIN.findall(prepared) if len(word) > 1 and not word.isdigit())
+    return out
 
 
 def _l2_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
@@ -73,8 +86,7 @@ class Router:
                     docs.append(prepared)
                     owners.append(index)
         self._vectorizer = HashingVectorizer(
-            analyzer="char",
-            ngram_range=(1, 3),
+            analyzer=features,
             n_features=2**20,
             alternate_sign=False,
             norm=None,

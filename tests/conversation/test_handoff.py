@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
 import time
@@ -21,6 +20,7 @@ from bot.launcher.process import Process
 from bot.settings import ROOT, Settings
 from tests.conftest import Chat
 from tests.conversation.driver import drive_to_receipt
+from tests.support.aio import run
 
 pytestmark = pytest.mark.servers
 
@@ -88,7 +88,7 @@ def test_a_refused_application_tells_the_person_what_to_fix(stack) -> None:
     settings = Settings(intake_port=stack.settings.intake_port, intake_token=stack.settings.intake_token,
                         var_dir=stack.settings.var_dir / "refused")
 
-    async def run() -> list:
+    async def converse() -> list:
         client = HandoffClient.from_settings(settings)
         services = Services(engine=Engine(load_catalogue(ROOT / "rules")),
                             identity=_MisrecordedIdentity.from_file(), handoff=client)
@@ -110,5 +110,5 @@ def test_a_refused_application_tells_the_person_what_to_fix(stack) -> None:
             await client.close()
         return said
 
-    said = asyncio.run(run())
+    said = run(converse())
     assert any(re.search("还没有提交成功.*身份证号码", t) for t in said)

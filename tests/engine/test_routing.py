@@ -60,8 +60,6 @@ def test_text_that_fits_no_bundle_gives_no_candidates(engine: Engine, text: str)
     assert engine.route(text, 3) == []
 
 
-@pytest.mark.xfail(strict=True, reason="known bug: single Latin letters shared with examples "
-                   "('4S店', 'D级') lift keyboard mashing over the fit threshold (MIN_FIT)")
 def test_keyboard_mashing_gives_no_candidates(engine: Engine) -> None:
     assert engine.route("asdfgh", 3) == []
 

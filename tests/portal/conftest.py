@@ -41,10 +41,11 @@ class Portal:
         self.process.stop()
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser() -> Iterator[Browser]:
+    # Package scope: Playwright's sync API keeps an event loop running while it is open.
     if not Path(CHROMIUM).exists():
-        pytest.skip(f"{CHROMIUM} is not installed (make install installs it)")
+        pytest.fail(f"{CHROMIUM} is not installed (make install installs it)")
     with sync_playwright() as p:
         # Debian's chromium, never a browser downloaded by Playwright.
         launched = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
