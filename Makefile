@@ -55,7 +55,7 @@ shell: install
 lint: install
 	$(PY) -m ruff check bot actions tests bench
 	$(PY) -m bot rules check
-	$(PY) -m rasa data validate --fail-on-warnings --quiet
+	PYTHONWARNINGS=ignore TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false $(PY) -m rasa data validate --fail-on-warnings --quiet
 
 # pytest exits 5 when it collected nothing: that is a failure here too.
 test: install

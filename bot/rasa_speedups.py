@@ -5,6 +5,7 @@ ever runs inside the Rasa server process. Each fix keeps Rasa's behaviour and me
 
 from __future__ import annotations
 
+import asyncio
 from functools import lru_cache
 from typing import Any, Dict
 
@@ -39,11 +40,41 @@ def _validate_action_result(self: Any, result: Dict[str, Any]) -> bool:
     return True
 
 
+class _Borrowed:
+    """`async with endpoint.session()` that lends the shared session instead of closing it."""
+
+    def __init__(self, session: Any) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> Any:
+        return self._session
+
+    async def __aexit__(self, *exc: Any) -> bool:
+        return False
+
+
+def _shared_session(original: Any) -> Any:
+    """Rasa opens a new aiohttp session, a new TCP connection and a DNS lookup in a thread for
+    every custom action call. One kept-alive session per endpoint and event loop instead."""
+
+    def session(self: Any) -> Any:
+        loop = asyncio.get_running_loop()
+        cached = getattr(self, "_shared_session", None)
+        if cached is None or cached.closed or getattr(cached, "_loop", None) is not loop:
+            cached = original(self)
+            self._shared_session = cached
+        return _Borrowed(cached)
+
+    return session
+
+
 def install() -> None:
     global _INSTALLED
     if _INSTALLED:
         return
     from rasa.core.actions.action import RemoteAction
+    from rasa.utils.endpoints import EndpointConfig
 
     RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+    EndpointConfig.session = _shared_session(EndpointConfig.session)  # type: ignore[method-assign]
     _INSTALLED = True

@@ -37,6 +37,10 @@ class Settings(BaseSettings):
     domain_file: Path = ROOT / "domain.yml"
     data_dir: Path = ROOT / "data"
 
+    # Rasa server processes sharing the port (conversations are locked in SQLite). With more
+    # than one, socket.io clients must use the websocket transport.
+    rasa_workers: int = Field(2, ge=1, le=16)
+
     # `make run` trains when the model is stale; BOT_TRAIN=0 refuses instead.
     train: bool = True
     startup_timeout_s: float = Field(180.0, gt=0)
@@ -68,6 +72,10 @@ class Settings(BaseSettings):
     @property
     def tracker_db_path(self) -> Path:
         return self.var_dir / "trackers.db"
+
+    @property
+    def lock_db_path(self) -> Path:
+        return self.var_dir / "locks.db"
 
     @property
     def intake_db_url(self) -> str:

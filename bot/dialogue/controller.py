@@ -3,6 +3,7 @@ to say. The engine decides policy; this only routes turns (smart-answers' "flows
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from dataclasses import dataclass, field
@@ -102,6 +103,7 @@ class Conversation:
             state.channel = incoming.channel
         self.turn = Turn(state, self.cat.messages)
         self._facts: Optional[Facts] = None
+        self._outcome_memo: Optional[tuple] = None
 
     async def facts(self) -> Facts:
         if self._facts is None:
@@ -544,7 +546,12 @@ class Conversation:
     # == after the questionnaire: summary, notice, form ====================================
 
     async def _outcome(self) -> Outcome:
-        return self.engine.outcome(self.state.bundle_id, self._answers(), await self.facts())
+        # One turn may show the notice, the form and the review: compute each answer set once.
+        key = (self.state.bundle_id, json.dumps(self.state.answers, sort_keys=True, default=str))
+        if self._outcome_memo is None or self._outcome_memo[0] != key:
+            outcome = self.engine.outcome(self.state.bundle_id, self._answers(), await self.facts())
+            self._outcome_memo = (key, outcome)
+        return self._outcome_memo[1]
 
     async def _finish_questionnaire(self) -> Turn:
         outcome = await self._outcome()

@@ -44,6 +44,8 @@ def child_env(settings: Settings) -> Dict[str, str]:
     env.update(quiet_env())
     env["BOT_ACTION_URL"] = settings.action_url
     env["BOT_TRACKER_DB"] = str(settings.tracker_db_path)
+    env["BOT_LOCK_DB"] = str(settings.lock_db_path)
+    env["SANIC_WORKERS"] = str(settings.rasa_workers)
     return env
 
 

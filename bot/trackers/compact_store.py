@@ -51,7 +51,8 @@ def compact_events(tracker: DialogueStateTracker, domain: Domain, keep_turns: in
 
 
 class CompactTrackerStore(TrackerStore):
-    """In-memory for speed, written through to SQLite so conversations survive a restart."""
+    """Kept in SQLite (WAL), read on every turn: several Rasa server processes may serve the
+    same conversation, and conversations survive a restart. Compact trackers make it cheap."""
 
     def __init__(
         self,
@@ -64,11 +65,10 @@ class CompactTrackerStore(TrackerStore):
     ) -> None:
         super().__init__(domain, event_broker, **kwargs)
         self.keep_turns = int(keep_turns)
-        self._cache: Dict[str, List[Dict[str, Any]]] = {}
         path = Path(db)
         path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
+        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=10)
         self._db.execute("PRAGMA journal_mode=WAL")
         self._db.execute("PRAGMA synchronous=NORMAL")
         self._db.execute(
@@ -80,7 +80,6 @@ class CompactTrackerStore(TrackerStore):
         if self.event_broker is not None:
             await self.stream_events(tracker)
         events = [e.as_dict() for e in compact_events(tracker, self.domain, self.keep_turns)]
-        self._cache[tracker.sender_id] = events
         updated = events[-1]["timestamp"] if events else 0.0
         with self._lock:
             self._db.execute(
@@ -90,16 +89,9 @@ class CompactTrackerStore(TrackerStore):
             )
 
     def _load(self, sender_id: str) -> Optional[List[Dict[str, Any]]]:
-        events = self._cache.get(sender_id)
-        if events is None:
-            with self._lock:
-                row = self._db.execute(
-                    "SELECT events FROM trackers WHERE sender_id = ?", (sender_id,)
-                ).fetchone()
-            if row is None:
-                return None
-            events = self._cache[sender_id] = json.loads(row[0])
-        return events
+        with self._lock:
+            row = self._db.execute("SELECT events FROM trackers WHERE sender_id = ?", (sender_id,)).fetchone()
+        return json.loads(row[0]) if row else None
 
     async def retrieve(self, sender_id: str) -> Optional[DialogueStateTracker]:
         events = self._load(sender_id)
@@ -116,6 +108,5 @@ class CompactTrackerStore(TrackerStore):
         return [r[0] for r in rows]
 
     async def delete(self, sender_id: str) -> None:
-        self._cache.pop(sender_id, None)
         with self._lock:
             self._db.execute("DELETE FROM trackers WHERE sender_id = ?", (sender_id,))
