@@ -143,7 +143,7 @@ def interpret(question: Question, text: str, vocab: Vocabulary, today: Optional[
             if len(question.options) == 2 and len(negated) == 1:
                 other = next(o.value for o in question.options if o.value not in negated)
                 return Understood(other, cleaned)
-            return NotUnderstood(question.id, "no_match", offer)
+            return _partial_or_yes_no(question, cleaned, vocab, offer)
         top = {h[1] for h in hits if h[0] == hits[0][0]}
         if len(top) > 1:
             return NotUnderstood(question.id, "ambiguous", [o for o in offer if o[0] in top])
@@ -177,6 +177,38 @@ def interpret(question: Question, text: str, vocab: Vocabulary, today: Optional[
         return _checked(question, found, cleaned, offer)
 
     return _checked(question, normalize(text), cleaned, offer)
+
+
+_NO_OPTION = re.compile(r"^(没有|没|不|无|未|否)")
+
+
+def _affirmed_in(text: str, phrase: str) -> bool:
+    """`text` occurs in `phrase` and is not negated there ("有贷款" is not in "没有贷款")."""
+    at = phrase.find(text)
+    return at == 0 or (at > 0 and phrase[at - 1] not in "没不无未非")
+
+
+def _partial_or_yes_no(question: Question, text: str, vocab: Vocabulary,
+                       offer: List[Tuple[str, str]]) -> Interpretation:
+    """Short replies to a single-choice question: "有贷款" names the start of two options
+    (ask which), "没有" picks the one option that is a no, "有" the others."""
+    if len(text) >= 2:
+        within = {o.value for o in question.options
+                  if any(_affirmed_in(text, p.lower()) for p in (o.label, *o.synonyms))}
+        if len(within) == 1:
+            return Understood(within.pop(), text)
+        if within:
+            return NotUnderstood(question.id, "ambiguous", [o for o in offer if o[0] in within])
+    no_options = {o.value for o in question.options if _NO_OPTION.match(o.label) or o.value in ("none", "no")}
+    if len(no_options) == 1:
+        if text in {w.lower() for w in vocab.no_words}:
+            return Understood(next(iter(no_options)), text)
+        if text in {w.lower() for w in vocab.yes_words}:
+            others = [o for o in offer if o[0] not in no_options]
+            if len(others) == 1:
+                return Understood(others[0][0], text)
+            return NotUnderstood(question.id, "ambiguous", others)
+    return NotUnderstood(question.id, "no_match", offer)
 
 
 def _negated_options(text: str, question: Question) -> set:

@@ -318,3 +318,20 @@ def test_an_unknown_bundle_raises_unknown_bundle(ask) -> None:
 def test_an_unknown_question_raises_unknown_question(ask) -> None:
     with pytest.raises(UnknownQuestion):
         ask("newborn", "no_such_question", "是")
+
+
+# -- short replies to single-choice questions --------------------------------------------------
+
+
+def test_the_start_of_two_option_labels_is_ambiguous_between_them(engine: Engine) -> None:
+    result = engine.interpret("property_transfer", "seller_mortgage", "有贷款", TODAY)
+    assert {v for v, _ in result.options} == {"repay_first", "with_mortgage"}
+
+
+def test_a_plain_no_picks_the_one_option_that_is_a_no(engine: Engine) -> None:
+    assert engine.interpret("property_transfer", "buyer_loan", "没有", TODAY).value == "none"
+
+
+def test_a_plain_yes_leaves_the_non_no_options_to_choose_from(engine: Engine) -> None:
+    result = engine.interpret("property_transfer", "seller_mortgage", "有", TODAY)
+    assert (result.reason, "none" in {v for v, _ in result.options}) == ("ambiguous", False)
