@@ -48,14 +48,17 @@ def question_buttons(cat: Catalogue, question: Question) -> List[Dict[str, str]]
         # Buttons pick one option (or none); several at once are typed ("水电都要") or sent
         # by a richer channel as one payload with a list value.
         return [button(o.label, "answer", question_id=question.id, value=[o.value]) for o in question.options] + [
-            button(cat.label("button", "none_apply"), "answer", question_id=question.id, value=[])]
+            button(cat.label("button", "none_apply"), "answer", question_id=question.id, value=[])
+        ]
     return []
 
 
 def question_custom(cat: Catalogue, bundle_id: str, question: Question, progress: Progress) -> Dict[str, Any]:
     if question.kind == "yesno":
-        options = [{"value": True, "label": cat.vocabulary.yes_label},
-                   {"value": False, "label": cat.vocabulary.no_label}]
+        options = [
+            {"value": True, "label": cat.vocabulary.yes_label},
+            {"value": False, "label": cat.vocabulary.no_label},
+        ]
     else:
         options = [{"value": o.value, "label": o.label} for o in question.options]
     return {
@@ -85,11 +88,16 @@ def bundle_custom(cat: Catalogue, outcome: Outcome) -> Dict[str, Any]:
         "name": outcome.bundle_name,
         "items": [
             {
-                "item_id": i.item_id, "name": i.name, "department": i.department_name,
+                "item_id": i.item_id,
+                "name": i.name,
+                "department": i.department_name,
                 "handling_mode": i.handling_mode,
                 "handling_mode_label": cat.label("handling_mode", i.handling_mode),
-                "trips": i.trips, "promised_days": i.promised_days, "window": i.window,
-                "fee": i.fee, "fee_note": i.fee_note,
+                "trips": i.trips,
+                "promised_days": i.promised_days,
+                "window": i.window,
+                "fee": i.fee,
+                "fee_note": i.fee_note,
             }
             for i in outcome.items
         ],
@@ -100,9 +108,14 @@ def bundle_custom(cat: Catalogue, outcome: Outcome) -> Dict[str, Any]:
 def _summary(cat: Catalogue, outcome: Outcome) -> Dict[str, Any]:
     s = outcome.summary
     return {
-        "before": s.before, "after": s.after, "exempt": s.exempt, "produced": s.produced,
-        "trips": s.trips, "trips_label": cat.label("trips", str(s.trips)),
-        "time_limit_days": s.time_limit_days, "handling_mode": s.handling_mode,
+        "before": s.before,
+        "after": s.after,
+        "exempt": s.exempt,
+        "produced": s.produced,
+        "trips": s.trips,
+        "trips_label": cat.label("trips", str(s.trips)),
+        "time_limit_days": s.time_limit_days,
+        "handling_mode": s.handling_mode,
         "handling_mode_label": cat.label("handling_mode", s.handling_mode),
     }
 
@@ -115,12 +128,19 @@ def materials_custom(cat: Catalogue, outcome: Outcome) -> Dict[str, Any]:
         "complete": outcome.complete,
         "materials": [
             {
-                "material_id": m.material_id, "name": m.name, "kind": m.kind, "copies": m.copies,
-                "original": m.original, "status": m.status,
+                "material_id": m.material_id,
+                "name": m.name,
+                "kind": m.kind,
+                "copies": m.copies,
+                "original": m.original,
+                "status": m.status,
                 "status_label": cat.label("status", m.status),
-                "covered_by": m.covered_by, "covered_by_name": m.covered_by_name,
-                "produced_by": m.produced_by, "produced_by_name": names.get(m.produced_by or ""),
-                "used_by": list(m.used_by), "used_by_names": [names.get(i, i) for i in m.used_by],
+                "covered_by": m.covered_by,
+                "covered_by_name": m.covered_by_name,
+                "produced_by": m.produced_by,
+                "produced_by_name": names.get(m.produced_by or ""),
+                "used_by": list(m.used_by),
+                "used_by_names": [names.get(i, i) for i in m.used_by],
                 "notes": list(m.notes),
             }
             for m in outcome.materials
@@ -135,9 +155,15 @@ def form_custom(cat: Catalogue, bundle_id: str, fields: List[FieldLine], prefill
         "bundle_id": bundle_id,
         "fields": [
             {
-                "field_id": f.field_id, "label": f.label, "type": f.type, "value": f.display,
-                "source": f.source, "source_label": cat.label("source", f.source) if f.source else None,
-                "required": f.required, "options": list(f.options), "hint": f.hint,
+                "field_id": f.field_id,
+                "label": f.label,
+                "type": f.type,
+                "value": f.display,
+                "source": f.source,
+                "source_label": cat.label("source", f.source) if f.source else None,
+                "required": f.required,
+                "options": list(f.options),
+                "hint": f.hint,
             }
             for f in fields
         ],

@@ -27,8 +27,14 @@ class HandoffPort(Protocol):
 
 
 class RatingPort(Protocol):
-    def record(self, conversation_id: str, bundle_id: Optional[str], receipt_no: Optional[str],
-               stars: Optional[int], comment: Optional[str]) -> None: ...
+    def record(
+        self,
+        conversation_id: str,
+        bundle_id: Optional[str],
+        receipt_no: Optional[str],
+        stars: Optional[int],
+        comment: Optional[str],
+    ) -> None: ...
 
 
 def profile_of(identity: Identity) -> Tuple[Dict[str, Any], Dict[str, Dict[str, Any]]]:

@@ -1,0 +1,101 @@
+"""What every conversation step shares: services, state, facts, answers and small readers."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from typing import Any, Dict, Optional
+
+from bot.catalogue.model import Question
+from bot.catalogue.values import InvalidAnswer, coerce_answer
+from bot.dialogue.services import Services
+from bot.dialogue.state import ConversationState
+from bot.dialogue.turn import Incoming, Turn
+from bot.engine.facts import Facts
+from bot.engine.outcome import Outcome
+from bot.text.numbers import find_number
+
+
+class ConversationBase:
+    def __init__(
+        self, services: Services, state: ConversationState, incoming: Incoming, today: Optional[date] = None
+    ) -> None:
+        self.s = services
+        self.engine = services.engine
+        self.cat = services.engine.catalogue
+        self.state = state
+        self.msg = incoming
+        self.today = today or date.today()
+        if incoming.identity_token:
+            state.identity_token = incoming.identity_token
+        if incoming.channel:
+            state.channel = incoming.channel
+        self.turn = Turn(state, self.cat.messages)
+        self._facts: Optional[Facts] = None
+        self._outcome_memo: Optional[tuple] = None
+
+    async def facts(self) -> Facts:
+        if self._facts is None:
+            self._facts = await self.s.facts(self.state.identity_token, self.today)
+        return self._facts
+
+    def _answers(self) -> Dict[str, Any]:
+        """Answers in the engine's types (dates back from ISO strings)."""
+        bundle_id = self.state.bundle_id
+        if not bundle_id:
+            return {}
+        by_id = self.engine.compiled(bundle_id).by_id
+        out = {}
+        for qid, value in self.state.answers.items():
+            if qid in by_id:
+                try:
+                    out[qid] = coerce_answer(by_id[qid].question, value)
+                except InvalidAnswer:
+                    continue
+        return out
+
+    def _pending(self) -> Optional[Question]:
+        if self.state.stage != "asking" or not self.state.bundle_id or not self.state.pending_question:
+            return None
+        return self.engine.compiled(self.state.bundle_id).by_id[self.state.pending_question].question
+
+    async def _outcome(self) -> Outcome:
+        # One turn may show the notice, the form and the review: compute each answer set once.
+        key = (self.state.bundle_id, json.dumps(self.state.answers, sort_keys=True, default=str))
+        if self._outcome_memo is None or self._outcome_memo[0] != key:
+            outcome = self.engine.outcome(self.state.bundle_id, self._answers(), await self.facts())
+            self._outcome_memo = (key, outcome)
+        return self._outcome_memo[1]
+
+    def _yes_no(self) -> Optional[bool]:
+        if self.msg.intent == "affirm":
+            return True
+        if self.msg.intent == "deny":
+            return False
+        text = (self.msg.text or "").strip()
+        vocab = self.cat.vocabulary
+        if any(text.startswith(w) for w in sorted(vocab.no_words, key=len, reverse=True) if len(w) > 1):
+            return False
+        if text in vocab.no_words:
+            return False
+        if text in vocab.yes_words or any(text.startswith(w) for w in vocab.yes_words if len(w) > 1):
+            return True
+        return None
+
+    def _stars(self) -> Optional[int]:
+        text = self.msg.text or ""
+        value = self.msg.entity("rating")
+        found = find_number(str(value)) if value is not None else None
+        found = found or find_number(text)
+        stars = int(found.value) if found else text.count("★") or None
+        return stars if stars is not None and 1 <= stars <= 5 else None
+
+    def _format(self, key: str) -> str:
+        return self.cat.label("format", key)
+
+    def _label(self, key: str) -> str:
+        return self.cat.label("button", key)
+
+
+def _json_answers(answers: Dict[str, Any]) -> Dict[str, Any]:
+    return {k: (v.isoformat() if isinstance(v, date) else v) for k, v in answers.items()}
