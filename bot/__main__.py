@@ -11,7 +11,6 @@ from bot.settings import get_settings
 
 
 def _rules(args: argparse.Namespace) -> int:
-    from bot.catalogue import CatalogueError, load_catalogue
     from bot.catalogue.lint import check
 
     root = Path(getattr(args, "rules", None) or get_settings().rules_dir)
@@ -23,16 +22,11 @@ def _rules(args: argparse.Namespace) -> int:
         if not errors:
             print(f"{root}: rules ok ({len(problems)} warnings)", file=sys.stderr)
         return 1 if errors else 0
-    try:
-        cat = load_catalogue(root)
-    except CatalogueError as exc:
-        print(exc, file=sys.stderr)
-        return 1
+    cat, failed = _catalogue_with(root, args.bundle_id)
+    if cat is None:
+        return failed
     from bot.catalogue.graph import to_dot, to_mermaid
 
-    if args.bundle_id not in cat.bundles:
-        print(f"unknown bundle {args.bundle_id!r}; known: {', '.join(cat.bundles)}", file=sys.stderr)
-        return 2
     text = (to_dot if args.format == "dot" else to_mermaid)(cat, args.bundle_id)
     if args.output:
         Path(args.output).write_text(text, encoding="utf-8")
@@ -41,18 +35,27 @@ def _rules(args: argparse.Namespace) -> int:
     return 0
 
 
-def _guide(args: argparse.Namespace) -> int:
+def _catalogue_with(root: Path, bundle_id: str):
+    """The loaded catalogue if it holds `bundle_id`, else (None, exit code) after saying why."""
     from bot.catalogue import CatalogueError, load_catalogue
-    from bot.guide_cli import guide
 
     try:
-        cat = load_catalogue(Path(args.rules or get_settings().rules_dir))
+        cat = load_catalogue(root)
     except CatalogueError as exc:
         print(exc, file=sys.stderr)
-        return 1
-    if args.bundle_id not in cat.bundles:
-        print(f"unknown bundle {args.bundle_id!r}; known: {', '.join(cat.bundles)}", file=sys.stderr)
-        return 2
+        return None, 1
+    if bundle_id not in cat.bundles:
+        print(f"unknown bundle {bundle_id!r}; known: {', '.join(cat.bundles)}", file=sys.stderr)
+        return None, 2
+    return cat, 0
+
+
+def _guide(args: argparse.Namespace) -> int:
+    from bot.guide_cli import guide
+
+    cat, failed = _catalogue_with(Path(args.rules or get_settings().rules_dir), args.bundle_id)
+    if cat is None:
+        return failed
     return 0 if guide(cat, args.bundle_id, explain=args.explain) is not None else 1
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Callable, Dict, FrozenSet, Mapping, Optional
+from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional
 
 from bot.catalogue.conditions import AllOf, AnyOf, Comparison, Condition, Not, elapsed
 
@@ -94,35 +94,28 @@ def compile_condition(condition: Optional[Condition]) -> Optional[Evaluator]:
     return _compile(condition)
 
 
+def _combine(parts: List[Evaluator], decisive: bool) -> Evaluator:
+    """Three-valued all (decisive=False) or any (decisive=True): one decisive part settles
+    it; otherwise any unknown part leaves it unknown."""
+
+    def combined(ctx: Context) -> Tri:
+        unknown = False
+        for part in parts:
+            result = part(ctx)
+            if result is decisive:
+                return decisive
+            if result is None:
+                unknown = True
+        return None if unknown else not decisive
+
+    return combined
+
+
 def _compile(condition: Condition) -> Evaluator:
     if isinstance(condition, AllOf):
-        parts = [_compile(c) for c in condition.all]
-
-        def all_of(ctx: Context) -> Tri:
-            unknown = False
-            for part in parts:
-                result = part(ctx)
-                if result is False:
-                    return False
-                if result is None:
-                    unknown = True
-            return None if unknown else True
-
-        return all_of
+        return _combine([_compile(c) for c in condition.all], decisive=False)
     if isinstance(condition, AnyOf):
-        parts = [_compile(c) for c in condition.any]
-
-        def any_of(ctx: Context) -> Tri:
-            unknown = False
-            for part in parts:
-                result = part(ctx)
-                if result is True:
-                    return True
-                if result is None:
-                    unknown = True
-            return None if unknown else False
-
-        return any_of
+        return _combine([_compile(c) for c in condition.any], decisive=True)
     if isinstance(condition, Not):
         inner = _compile(condition.not_)
 
@@ -177,20 +170,7 @@ def conjoin(*evaluators: Optional[Evaluator]) -> Optional[Evaluator]:
     parts = [e for e in evaluators if e is not None]
     if not parts:
         return None
-    if len(parts) == 1:
-        return parts[0]
-
-    def both(ctx: Context) -> Tri:
-        unknown = False
-        for part in parts:
-            result = part(ctx)
-            if result is False:
-                return False
-            if result is None:
-                unknown = True
-        return None if unknown else True
-
-    return both
+    return parts[0] if len(parts) == 1 else _combine(parts, decisive=False)
 
 
 def is_missing(value: Any) -> bool:
