@@ -68,13 +68,53 @@ def _shared_session(original: Any) -> Any:
     return session
 
 
+def _fast_validate(original: Any) -> Any:
+    """The full schema check costs about a millisecond a turn even compiled. Replies of the
+    right shape (events and responses, lists of objects, every event named) pass at once;
+    anything else still gets Rasa's full check and its error message."""
+
+    def validate(self: Any, result: Dict[Text, Any]) -> bool:
+        if isinstance(result, dict) and set(result) <= {"events", "responses"}:
+            events, responses = result.get("events", []), result.get("responses", [])
+            if (isinstance(events, list) and isinstance(responses, list)
+                    and all(isinstance(e, dict) and isinstance(e.get("event"), str) for e in events)
+                    and all(isinstance(r, dict) for r in responses)):
+                return True
+        return original(self, result)
+
+    return validate
+
+
+def _cached_event_types(event_class: Any) -> Any:
+    """Rasa finds an event's class by walking every Event subclass (and asking each whether it
+    is abstract) for every event it reads: thousands of calls per turn. The classes are fixed
+    once Rasa is imported; remember the answer per type name."""
+    from rasa.shared.utils.common import all_subclasses
+
+    cache: Dict[str, Any] = {}
+    original = event_class.resolve_by_type
+
+    def resolve_by_type(type_name: Text, default: Any = None) -> Any:
+        found = cache.get(type_name)
+        if found is None:
+            found = next((c for c in all_subclasses(event_class) if c.type_name == type_name), None)
+            if found is None:
+                return original(type_name, default)
+            cache[type_name] = found
+        return found
+
+    return staticmethod(resolve_by_type)
+
+
 def install() -> None:
     global _INSTALLED
     if _INSTALLED:
         return
     from rasa.core.actions.action import RemoteAction
+    from rasa.shared.core.events import Event
     from rasa.utils.endpoints import EndpointConfig
 
-    RemoteAction._validate_action_result = _validate_action_result  # type: ignore[assignment]
+    RemoteAction._validate_action_result = _fast_validate(_validate_action_result)  # type: ignore[assignment]
+    Event.resolve_by_type = _cached_event_types(Event)  # type: ignore[method-assign]
     EndpointConfig.session = _shared_session(EndpointConfig.session)  # type: ignore[method-assign]
     _INSTALLED = True

@@ -37,9 +37,10 @@ class Settings(BaseSettings):
     domain_file: Path = ROOT / "domain.yml"
     data_dir: Path = ROOT / "data"
 
-    # Rasa server processes sharing the port (conversations are locked in SQLite). With more
-    # than one, socket.io clients must use the websocket transport.
-    rasa_workers: int = Field(2, ge=1, le=16)
+    # Rasa server processes sharing the port; conversations are locked in SQLite so several
+    # can serve them. One is the default: socket.io's long-polling needs every request of a
+    # client to reach the same process (there is no sticky routing in front of them).
+    rasa_workers: int = Field(1, ge=1, le=16)
 
     # `make run` trains when the model is stale; BOT_TRAIN=0 refuses instead.
     train: bool = True

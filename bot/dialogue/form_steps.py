@@ -263,11 +263,18 @@ class FormSteps(ConversationBase):
                 return await self.reply()
             return self.turn.say("no_form_yet")
         lines = await self._form_lines()
-        target = self._field_named(self.msg.text, lines) or self.msg.entity("field_id")
-        if not target:
+        given_field = self.msg.entity("field_id")
+        named = None if given_field else self._field_named(self.msg.text, lines)
+        if state.stage == "filling" and (given_field or named or state.pending_field) == state.pending_field:
+            # "历下区泉城路1号" while the address is asked for is the address, whatever the NLU says.
+            return await self._fill_field()
+        target = given_field or named
+        if not target or target not in self.cat.fields:
             return self._offer_corrections()
         definition = self.cat.fields[target]
-        value = read_field(definition, self.msg.text, self.msg.entities, self.today)
+        given = self.msg.entity("value")
+        text = str(given) if given is not None else self.msg.text
+        value = read_field(definition, text, self.msg.entities, self.today)
         if value.value is not None and value.value not in definition.label:
             state.form[target] = value.value
             return await self._review()

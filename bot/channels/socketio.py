@@ -1,0 +1,111 @@
+"""The socket.io channel with the message contract: each bot message is one `bot_uttered`
+event carrying text, buttons and custom together (Rasa's own socket.io output splits them and
+cannot send a custom object that has a `type`).
+
+Events: the client emits `session_request` {session_id} and then `user_uttered`
+{message, session_id, metadata}; the server answers `session_confirm` and `bot_uttered`.
+Clients use the long-polling transport (the default of socket.io clients): engine.io's
+websocket transport does not work on Sanic 21.12 as Rasa pins it (the server closes the socket
+after the handshake), and long-polling needs a single Rasa server process (BOT_RASA_WORKERS=1,
+the default)."""
+
+from __future__ import annotations
+
+import inspect
+import logging
+import uuid
+from typing import Any, Awaitable, Callable, Dict, Optional
+
+from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
+from rasa.core.channels.socketio import SocketBlueprint
+from sanic import Blueprint, response
+from sanic.request import Request
+from sanic.response import HTTPResponse
+from socketio import AsyncServer
+
+from bot.channels.inbound import Inbound, MessageProblem, contract_message
+
+logger = logging.getLogger(__name__)
+
+
+class ContractSocketOutput(OutputChannel):
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    def __init__(self, sio: AsyncServer, event: str, room: str) -> None:
+        self.sio, self.event, self.room = sio, event, room
+
+    async def send_response(self, recipient_id: str, message: Dict[str, Any]) -> None:
+        shaped = contract_message(recipient_id, message)
+        if shaped:
+            await self.sio.emit(self.event, shaped, room=self.room)
+
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        await self.send_response(recipient_id, {"text": text})
+
+
+class SocketIOInput(InputChannel):
+    """Registered in credentials.yml as `bot.channels.socketio.SocketIOInput`."""
+
+    @classmethod
+    def name(cls) -> str:
+        return "socketio"
+
+    @classmethod
+    def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> SocketIOInput:
+        credentials = credentials or {}
+        return cls(
+            user_message_evt=credentials.get("user_message_evt", "user_uttered"),
+            bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
+            socketio_path=credentials.get("socketio_path", "/socket.io"),
+        )
+
+    def __init__(self, user_message_evt: str = "user_uttered", bot_message_evt: str = "bot_uttered",
+                 socketio_path: str = "/socket.io") -> None:
+        self.user_message_evt = user_message_evt
+        self.bot_message_evt = bot_message_evt
+        self.socketio_path = socketio_path
+        self.inbound = Inbound()
+        self.sio: Optional[AsyncServer] = None
+
+    def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins="*")
+        hook = SocketBlueprint(sio, self.socketio_path, "socketio_contract_webhook", __name__)
+        self.sio = sio
+
+        @hook.route("/", methods=["GET"])
+        async def health(_: Request) -> HTTPResponse:
+            return response.json({"status": "ok"})
+
+        @sio.on("session_request")
+        async def session_request(sid: str, data: Optional[Dict]) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = str(data.get("session_id") or uuid.uuid4().hex)[:128]
+            joined = sio.enter_room(sid, session_id)
+            if inspect.isawaitable(joined):  # a coroutine since python-socketio 5.x
+                await joined
+            await sio.emit("session_confirm", session_id, room=sid)
+
+        @sio.on(self.user_message_evt)
+        async def handle_message(sid: str, data: Any) -> None:
+            data = data if isinstance(data, dict) else {}
+            session_id = data.get("session_id")
+            if not isinstance(session_id, str) or not session_id:
+                return  # no session_request yet: nothing to answer to
+            try:
+                text, truncated = self.inbound.text_of(data.get("message", ""))
+            except MessageProblem:
+                text, truncated = self.inbound.text_of("")
+            output = ContractSocketOutput(sio, self.bot_message_evt, session_id)
+            if truncated:
+                await output.send_text_message(session_id, self.inbound.notice("message_truncated"))
+            metadata = self.inbound.metadata_of(data.get("metadata"))
+            try:
+                await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(),
+                                                 metadata=metadata))
+            except Exception:  # noqa: BLE001 - a citizen never sees a traceback
+                logger.exception("message handling failed for a conversation")
+                await output.send_text_message(session_id, self.inbound.notice("default"))
+
+        return hook
