@@ -73,7 +73,7 @@ def _fast_validate(original: Any) -> Any:
     right shape (events and responses, lists of objects, every event named) pass at once;
     anything else still gets Rasa's full check and its error message."""
 
-    def validate(self: Any, result: Dict[Text, Any]) -> bool:
+    def validate(self: Any, result: Dict[str, Any]) -> bool:
         if isinstance(result, dict) and set(result) <= {"events", "responses"}:
             events, responses = result.get("events", []), result.get("responses", [])
             if (isinstance(events, list) and isinstance(responses, list)
@@ -94,7 +94,7 @@ def _cached_event_types(event_class: Any) -> Any:
     cache: Dict[str, Any] = {}
     original = event_class.resolve_by_type
 
-    def resolve_by_type(type_name: Text, default: Any = None) -> Any:
+    def resolve_by_type(type_name: str, default: Any = None) -> Any:
         found = cache.get(type_name)
         if found is None:
             found = next((c for c in all_subclasses(event_class) if c.type_name == type_name), None)
