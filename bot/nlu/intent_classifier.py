@@ -30,7 +30,7 @@ def features(text: str, words: List[str], min_n: int, max_n: int) -> List[str]:
     for chunk in text.lower().split():
         padded = f" {chunk} "
         for n in range(min_n, max_n + 1):
-            out.extend(padded[i:i + n] for i in range(len(padded) - n + 1))
+            out.extend(g for g in (padded[i:i + n] for i in range(len(padded) - n + 1)) if g.strip())
     out.extend(f"w:{w.lower()}" for w in words if w.strip())
     return out
 
