@@ -94,10 +94,10 @@ def _said_keys() -> Dict[str, str]:
 
 
 def _looked_up_keys() -> Dict[str, str]:
-    """Message keys read directly elsewhere: channels' `_message("key")`, `messages.get("key")`."""
+    """Message keys read directly elsewhere: channels' `notice("key")`, `messages.get("key")`."""
     found = {}
     for path, name, call in _calls(ALL_CODE):
-        if (name == "_message" or (name == "get" and _reads(call, "messages"))) and call.args \
+        if (name == "notice" or (name == "get" and _reads(call, "messages"))) and call.args \
                 and _const(call.args[0]):
             found.setdefault(_const(call.args[0]), _where(path, call))
     return found
