@@ -33,7 +33,7 @@ class _SafeIdentity:
 
 def build_services(settings: Optional[Settings] = None, handoff=None) -> Services:
     settings = settings or get_settings()
-    engine = Engine(load_catalogue(settings.rules_dir),
+    engine = Engine(load_catalogue(settings.rules_dir, settings.cache_dir),
                     load_routing_examples(settings.data_dir / "nlu" / "bundles"))
     engine.prepare_routing()
     return Services(

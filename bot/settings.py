@@ -75,6 +75,11 @@ class Settings(BaseSettings):
         return self.var_dir / "trackers.db"
 
     @property
+    def cache_dir(self) -> Path:
+        """Derived data that is safe to delete: the validated-catalogue manifest."""
+        return self.var_dir / "cache"
+
+    @property
     def lock_db_path(self) -> Path:
         return self.var_dir / "locks.db"
 

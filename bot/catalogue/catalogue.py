@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List
+from typing import Callable, Dict, Iterator, List, Mapping
 
 from bot.catalogue.model import (
     Bundle,
@@ -15,6 +15,7 @@ from bot.catalogue.model import (
     Material,
     Vocabulary,
 )
+from bot.catalogue.summary import BundleSummary
 
 
 class UnknownBundle(KeyError):
@@ -23,6 +24,34 @@ class UnknownBundle(KeyError):
     def __init__(self, bundle_id: str) -> None:
         super().__init__(bundle_id)
         self.bundle_id = bundle_id
+
+
+class LazyBundles(Mapping[str, Bundle]):
+    """Bundles by id, each read from its file on first use. A catalogue of thousands of bundles
+    starts in the time it takes to check which files changed since they were last validated."""
+
+    def __init__(self, summaries: Dict[str, BundleSummary], read: Callable[[str], Bundle],
+                 loaded: Dict[str, Bundle]) -> None:
+        self._summaries = summaries
+        self._read = read
+        self._loaded = dict(loaded)
+
+    def __getitem__(self, bundle_id: str) -> Bundle:
+        bundle = self._loaded.get(bundle_id)
+        if bundle is None:
+            if bundle_id not in self._summaries:
+                raise KeyError(bundle_id)
+            bundle = self._loaded[bundle_id] = self._read(bundle_id)
+        return bundle
+
+    def __contains__(self, bundle_id: object) -> bool:
+        return bundle_id in self._summaries
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._summaries)
+
+    def __len__(self) -> int:
+        return len(self._summaries)
 
 
 @dataclass
@@ -38,7 +67,8 @@ class Catalogue:
     audiences: Dict[str, str]
     vocabulary: Vocabulary
     messages: Dict[str, str]
-    bundles: Dict[str, Bundle]
+    bundles: Mapping[str, Bundle]  # read lazily; iterate `summaries` for lists and routing
+    summaries: Dict[str, BundleSummary] = field(default_factory=dict)
     files: Dict[str, Path] = field(default_factory=dict)
 
     def bundle(self, bundle_id: str) -> Bundle:
@@ -61,7 +91,7 @@ class Catalogue:
                     continue
                 bundles = [
                     {"bundle_id": b.id, "name": b.name, "description": b.description}
-                    for b in self.bundles.values()
+                    for b in self.summaries.values()
                     if b.category == category.id
                 ]
                 if bundles:

@@ -8,7 +8,8 @@ from typing import Any, Dict, List, Optional, Tuple, Type
 import yaml
 from pydantic import BaseModel, ValidationError, constr
 
-from bot.catalogue.catalogue import Catalogue
+from bot.catalogue.catalogue import Catalogue, LazyBundles
+from bot.catalogue.manifest import FileKey, Manifest, context_key, file_key
 from bot.catalogue.model import (
     Bundle,
     CategoriesFile,
@@ -22,6 +23,7 @@ from bot.catalogue.model import (
 )
 from bot.catalogue.problems import CatalogueError, Problem, problems_from_validation, relative
 from bot.catalogue.references import check_bundle, check_registries
+from bot.catalogue.summary import BundleSummary
 from bot.catalogue.yaml_io import read_yaml, yaml_error_location
 
 
@@ -88,15 +90,20 @@ def _index_split(
     return out
 
 
-def load_catalogue(root: Path) -> Catalogue:
-    """Load and check every rules file under `root`; raise CatalogueError listing all problems."""
+def load_catalogue(root: Path, cache_dir: Optional[Path] = None) -> Catalogue:
+    """Load and check every rules file under `root`; raise CatalogueError listing all problems.
+
+    With a `cache_dir`, bundle files unchanged since they last passed every check (against the
+    same registries and code) are not read again now: their bundles load on first use."""
     root = Path(root)
     problems: List[Problem] = []
     parsed: Dict[str, Any] = {}
     files: Dict[str, str] = {}
+    registry_paths: List[Path] = []
     for key, model in REGISTRIES.items():
         path = root / f"{key}.yml"
         files[key] = relative(path, root)
+        registry_paths.append(path)
         value, found = _parse(path, root, model)
         problems.extend(found)
         parsed[key] = value
@@ -106,6 +113,7 @@ def load_catalogue(root: Path) -> Catalogue:
         folder = root / key
         files[key] = relative(folder, root)
         paths = sorted(folder.glob("*.yml"))
+        registry_paths.extend(paths)
         if not paths:
             problems.append(Problem(files[key], "", "no registry files in this folder"))
         split[key] = []
@@ -114,24 +122,6 @@ def load_catalogue(root: Path) -> Catalogue:
             problems.extend(found)
             if value is not None:
                 split[key].append((relative(path, root), getattr(value, attr)))
-
-    bundle_files = sorted((root / "bundles").glob("*.yml"))
-    if not bundle_files:
-        problems.append(Problem(relative(root / "bundles", root), "", "no bundle files"))
-    bundles: Dict[str, Bundle] = {}
-    bundle_paths: Dict[str, Path] = {}
-    for path in bundle_files:
-        bundle, found = _parse(path, root, Bundle)
-        problems.extend(found)
-        if bundle is None:
-            continue
-        if bundle.id in bundles:
-            problems.append(Problem(relative(path, root), "id",
-                                    f"bundle id {bundle.id!r} is also used by "
-                                    f"{relative(bundle_paths[bundle.id], root)}"))
-            continue
-        bundles[bundle.id] = bundle
-        bundle_paths[bundle.id] = path
 
     if any(parsed[key] is None for key in REGISTRIES):
         raise CatalogueError(problems)
@@ -149,17 +139,56 @@ def load_catalogue(root: Path) -> Catalogue:
         audiences=dict(parsed["categories"].audiences),
         vocabulary=parsed["vocabulary"],
         messages=dict(parsed["messages"].messages),
-        bundles=bundles,
-        files=bundle_paths,
+        bundles={},
     )
     problems.extend(check_registries(catalogue, files, origins))
-    for bundle_id, bundle in bundles.items():
-        path = bundle_paths[bundle_id]
-        problems.extend(check_bundle(catalogue, bundle, relative(path, root), path.stem))
+
+    manifest = Manifest(cache_dir, context_key(registry_paths)) if cache_dir else None
+    bundle_files = sorted((root / "bundles").glob("*.yml"))
+    if not bundle_files:
+        problems.append(Problem(relative(root / "bundles", root), "", "no bundle files"))
+    loaded: Dict[str, Bundle] = {}
+    summaries: Dict[str, BundleSummary] = {}
+    paths: Dict[str, Path] = {}
+    checked: Dict[str, Tuple[FileKey, BundleSummary]] = {}
+    for path in bundle_files:
+        name = relative(path, root)
+        key = file_key(path)
+        summary = manifest.summary(name, key) if manifest else None
+        if summary is None:
+            bundle, found = _parse(path, root, Bundle)
+            problems.extend(found)
+            if bundle is None:
+                continue
+            found = check_bundle(catalogue, bundle, name, path.stem)
+            problems.extend(found)
+            summary = BundleSummary.of(bundle)
+            loaded[bundle.id] = bundle
+        if summary.id in summaries:
+            problems.append(Problem(name, "id", f"bundle id {summary.id!r} is also used by "
+                                                f"{relative(paths[summary.id], root)}"))
+            continue
+        summaries[summary.id] = summary
+        paths[summary.id] = path
+        checked[name] = (key, summary)
+
     errors = [p for p in problems if p.severity == "error"]
     if errors:
         raise CatalogueError(errors)
+    if manifest:
+        manifest.save(checked)
+    catalogue.summaries = summaries
+    catalogue.files = paths
+    catalogue.bundles = LazyBundles(summaries, lambda bundle_id: _read_bundle(paths[bundle_id], root), loaded)
     return catalogue
+
+
+def _read_bundle(path: Path, root: Path) -> Bundle:
+    """A bundle validated at start-up, read when first needed."""
+    bundle, problems = _parse(path, root, Bundle)
+    if bundle is None:
+        raise CatalogueError(problems)
+    return bundle
 
 
 def load_messages(root: Path) -> Dict[str, str]:

@@ -74,7 +74,7 @@ class RoutingSteps(ConversationBase):
         buttons = [
             button(c.name, "ask_browse", category_id=c.id)
             for c in self.cat.categories.values()
-            if any(b.category == c.id for b in self.cat.bundles.values())
+            if any(b.category == c.id for b in self.cat.summaries.values())
         ]
         if human:
             buttons.append(button(self._label("human"), "ask_human"))
@@ -112,7 +112,7 @@ class RoutingSteps(ConversationBase):
             return expected
         category_id = self.msg.entity("category_id")
         if category_id:
-            bundles = [b for b in self.cat.bundles.values() if b.category == category_id]
+            bundles = [b for b in self.cat.summaries.values() if b.category == category_id]
             if bundles:
                 candidates = [Candidate(b.id, b.name, 0.0) for b in bundles]
                 self.state.stage, self.state.candidates = "choosing", [b.id for b in bundles]

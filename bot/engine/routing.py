@@ -70,14 +70,14 @@ class Router:
         self._names: Dict[str, str] = {}
         docs: List[str] = []
         owners: List[int] = []
-        for index, bundle in enumerate(catalogue.bundles.values()):
+        for index, bundle in enumerate(catalogue.summaries.values()):
             self._ids.append(bundle.id)
             self._names[bundle.id] = bundle.name
             texts = [
                 bundle.name,
                 bundle.short_name or "",
-                *bundle.routing.keywords,
-                *bundle.routing.examples,
+                *bundle.keywords,
+                *bundle.examples,
                 *extra_examples.get(bundle.id, []),
             ]
             for text in texts:

@@ -26,7 +26,7 @@ def _fail(message: str) -> int:
 
 def _check_rules(settings: Settings) -> None:
     try:
-        load_catalogue(settings.rules_dir)
+        load_catalogue(settings.rules_dir, settings.cache_dir)
     except CatalogueError as exc:
         first = exc.problems[0] if exc.problems else "unknown problem"
         more = f" (and {len(exc.problems) - 1} more; run `make lint`)" if len(exc.problems) > 1 else ""

@@ -23,7 +23,9 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings
     app.ctx.engine = engine or Engine(
-        load_catalogue(settings.rules_dir), load_routing_examples(settings.data_dir / "nlu" / "bundles"))
+        load_catalogue(settings.rules_dir, settings.cache_dir),
+        load_routing_examples(settings.data_dir / "nlu" / "bundles"),
+    )
     app.ctx.engine.prepare_routing()
     app.blueprint(catalogue_api)
     app.blueprint(demo_logins)

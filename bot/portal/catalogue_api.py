@@ -18,21 +18,22 @@ def _error(status: int, code: str, message: str) -> HTTPResponse:
     return response.json({"error": code, "message": message}, status=status)
 
 
-def bundle_summary(engine: Engine, bundle: Bundle) -> dict:
+def bundle_summary(engine: Engine, bundle_id: str) -> dict:
     cat = engine.catalogue
+    bundle = cat.summaries[bundle_id]
     return {
         "bundle_id": bundle.id, "name": bundle.name, "short_name": bundle.short_name,
         "audience": bundle.audience, "audience_name": cat.audiences.get(bundle.audience),
         "category": bundle.category, "category_name": cat.categories[bundle.category].name,
         "description": bundle.description,
         "lead_department": cat.departments[bundle.lead_department].name,
-        "items": len(bundle.items), "questions": len(bundle.questions),
+        "items": bundle.items, "questions": bundle.questions,
     }
 
 
 def bundle_detail(engine: Engine, bundle: Bundle) -> dict:
     cat = engine.catalogue
-    detail = bundle_summary(engine, bundle)
+    detail = bundle_summary(engine, bundle.id)
     detail.update({
         "version": bundle.version,
         "effective_from": bundle.effective_from.isoformat(),
@@ -82,7 +83,7 @@ async def bundles(request: Request) -> HTTPResponse:
     engine: Engine = request.app.ctx.engine
     return response.json({
         "catalogue_version": engine.catalogue.version,
-        "bundles": [bundle_summary(engine, b) for b in engine.catalogue.bundles.values()],
+        "bundles": [bundle_summary(engine, b) for b in engine.catalogue.summaries],
         "categories": engine.categories(),
     })
 
@@ -90,7 +91,6 @@ async def bundles(request: Request) -> HTTPResponse:
 @bp.get("/bundles/<bundle_id:str>")
 async def bundle(request: Request, bundle_id: str) -> HTTPResponse:
     engine: Engine = request.app.ctx.engine
-    found = engine.catalogue.bundles.get(bundle_id)
-    if found is None:
+    if bundle_id not in engine.catalogue.bundles:
         return _error(404, "unknown_bundle", f"no bundle with id {bundle_id!r}")
-    return response.json(bundle_detail(engine, found))
+    return response.json(bundle_detail(engine, engine.catalogue.bundle(bundle_id)))
