@@ -7,7 +7,7 @@ import logging
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic
 
-from bot import runtime
+from bot import heap, runtime
 from bot.handoff import HandoffClient, OutboxWorker
 from bot.privacy import configure_logging
 from bot.settings import Settings, get_settings
@@ -27,6 +27,10 @@ def build_app(settings: Settings) -> Sanic:
         app.ctx.worker = OutboxWorker(client)
         await app.ctx.worker.start()
         logger.info("action server ready: %d bundles", len(runtime.services().engine.catalogue.bundles))
+
+    @app.after_server_start
+    async def settle_heap(_app: Sanic, _loop) -> None:
+        heap.settle()
 
     @app.after_server_stop
     async def stop_services(app: Sanic, _loop) -> None:

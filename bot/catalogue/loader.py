@@ -25,6 +25,7 @@ from bot.catalogue.problems import CatalogueError, Problem, problems_from_valida
 from bot.catalogue.references import check_bundle, check_registries
 from bot.catalogue.summary import BundleSummary
 from bot.catalogue.yaml_io import read_yaml, yaml_error_location
+from bot.heap import collector_paused
 
 
 class CatalogueMeta(Described):
@@ -95,7 +96,11 @@ def load_catalogue(root: Path, cache_dir: Optional[Path] = None) -> Catalogue:
 
     With a `cache_dir`, bundle files unchanged since they last passed every check (against the
     same registries and code) are not read again now: their bundles load on first use."""
-    root = Path(root)
+    with collector_paused():
+        return _load(Path(root), cache_dir)
+
+
+def _load(root: Path, cache_dir: Optional[Path]) -> Catalogue:
     problems: List[Problem] = []
     parsed: Dict[str, Any] = {}
     files: Dict[str, str] = {}

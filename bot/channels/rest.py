@@ -15,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import rasa_speedups
+from bot import heap, rasa_speedups
 from bot.channels.inbound import Inbound, MessageProblem, contract_message
 
 logger = logging.getLogger(__name__)
@@ -79,6 +79,11 @@ class RestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+
+        @hook.listener("after_server_start")
+        async def settle_heap(_app: Any, _loop: Any) -> None:
+            # Rasa loads the model before the server starts; from here on the heap is per-turn.
+            heap.settle()
 
         @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -7,6 +7,7 @@ from typing import Optional
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
+from bot import heap
 from bot.catalogue import load_catalogue
 from bot.engine.engine import Engine
 from bot.engine.routing_examples import load_routing_examples
@@ -31,6 +32,10 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     app.blueprint(demo_logins)
     app.blueprint(pages)
     app.blueprint(static_files)
+
+    @app.after_server_start
+    async def settle_heap(_app: Sanic, _loop) -> None:
+        heap.settle()
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

@@ -1,0 +1,28 @@
+"""Keeps Python's cyclic garbage collector off the long-lived objects a process builds at start."""
+
+from __future__ import annotations
+
+import gc
+from contextlib import contextmanager
+from typing import Iterator
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Loading the catalogue allocates hundreds of thousands of objects that all stay alive;
+    the collector would walk the growing heap again and again for nothing (40 % of a load)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def settle() -> None:
+    """Called once a server has loaded its model and catalogue: collect start-up garbage, then
+    move every survivor to the permanent generation, so that a full collection during a busy
+    minute walks only per-turn objects (a 230 ms pause at 20 concurrent conversations otherwise)."""
+    gc.collect()
+    gc.freeze()
