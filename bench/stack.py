@@ -231,8 +231,12 @@ async def _run_batch(
     connector = aiohttp.TCPConnector(limit=max(concurrency, 1) + 4)
     async with aiohttp.ClientSession(timeout=timeout, connector=connector) as session:
         started = time.perf_counter()
-        if concurrency <= 1:
-            for seed in seeds:
+        queue = list(seeds)
+
+        async def worker() -> None:
+            # One worker is the sequential run: each conversation starts when the last ended.
+            while queue:
+                seed = queue.pop(0)
                 await _conversation(
                     session,
                     server,
@@ -242,23 +246,8 @@ async def _run_batch(
                     turns,
                     out,
                 )
-        else:
-            queue = list(seeds)
 
-            async def worker() -> None:
-                while queue:
-                    seed = queue.pop(0)
-                    await _conversation(
-                        session,
-                        server,
-                        mode,
-                        f"bench-{tag}-{server.name}-{seed}",
-                        Script(seed, needs, turns),
-                        turns,
-                        out,
-                    )
-
-            await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker() for _ in range(max(concurrency, 1))))
         wall = time.perf_counter() - started
     return out, wall
 
