@@ -9,8 +9,8 @@ router's filler words — in what the router trains on are excluded and counted:
 - strict rule (the headline figures): also bundle names, short names and keywords, which the
   router indexes as documents too.
 Reports top-1, top-3, coverage (any candidate at all), per-bundle accuracy, the misses, and the
-share the dialogue would route "confidently" (top score ≥ CONFIDENT_SCORE and a lead of
-≥ CLEAR_MARGIN over the runner-up: it confirms instead of offering a choice) with its accuracy.
+share the dialogue would route "confidently" (it confirms one bundle instead of offering a
+choice: bot.dialogue.routing_steps.shortlist) with its accuracy.
 Targets (issue 4): top-1 ≥ 95 %, top-3 ≥ 99 %."""
 
 from __future__ import annotations
@@ -35,17 +35,10 @@ def _fillers(catalogue) -> Optional[re.Pattern]:
 
 
 def _thresholds():
-    """The dialogue's routing thresholds, wherever the dialogue package keeps them."""
-    import importlib
+    """The dialogue's routing thresholds and its shortlist rule."""
+    from bot.dialogue import routing_steps as module
 
-    for name in ("bot.dialogue.routing_steps", "bot.dialogue.controller"):
-        try:
-            module = importlib.import_module(name)
-        except ImportError:
-            continue
-        if hasattr(module, "CONFIDENT_SCORE") and hasattr(module, "CLEAR_MARGIN"):
-            return (module.CONFIDENT_SCORE, module.CLEAR_MARGIN, getattr(module, "CHOICE_MIN_SCORE", 0.0), name)
-    raise ImportError("CONFIDENT_SCORE / CLEAR_MARGIN not found in bot.dialogue")
+    return module.CONFIDENT_SCORE, module.CLEAR_MARGIN, module.CHOICE_MIN_SHARE_OF_TOP, module.shortlist
 
 
 def _rate(hits: int, total: int) -> float:
@@ -56,7 +49,7 @@ def run(show_all_misses: bool = False) -> Dict[str, Any]:
     from bench.catalogue_gen import holdout
     from bot.catalogue import load_catalogue
 
-    CONFIDENT_SCORE, CLEAR_MARGIN, CHOICE_MIN_SCORE, where = _thresholds()
+    CONFIDENT_SCORE, CLEAR_MARGIN, CHOICE_SHARE, shortlist = _thresholds()
     from bot.engine import Engine
     from bot.engine.routing import prepare
     from bot.engine.routing_examples import load_routing_examples
@@ -93,10 +86,8 @@ def run(show_all_misses: bool = False) -> Dict[str, Any]:
             sources = [name for name, seen in trained.items() if k in seen]
             candidates = engine.route(text, 3)
             ids = [c.bundle_id for c in candidates]
-            top = candidates[0] if candidates else None
-            runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-            confident = bool(top and top.score >= CONFIDENT_SCORE and top.score - runner_up >= CLEAR_MARGIN)
-            offered = ids[:1] if confident else [c.bundle_id for c in candidates if c.score >= CHOICE_MIN_SCORE][:3]
+            confident, shown = shortlist(candidates) if candidates else (False, [])
+            offered = [c.bundle_id for c in shown]
             rows.append(
                 {
                     "label": label,
@@ -147,8 +138,8 @@ def run(show_all_misses: bool = False) -> Dict[str, Any]:
     for source, texts in excluded.items():
         print(f"    {source}: {len(texts)}  e.g. {', '.join(texts[:4])}")
     print(
-        f"  confident = top score ≥ {CONFIDENT_SCORE} and lead ≥ {CLEAR_MARGIN} "
-        f"({where}); choices offered at score ≥ {CHOICE_MIN_SCORE}"
+        f"  confident = one bundle confirmed: top score ≥ {CONFIDENT_SCORE} and lead ≥ {CLEAR_MARGIN}, "
+        f"or no other candidate with ≥ {CHOICE_SHARE} × the top score (bot.dialogue.routing_steps.shortlist)"
     )
     table(
         [
@@ -256,7 +247,7 @@ def run(show_all_misses: bool = False) -> Dict[str, Any]:
     record = {
         "confident_score": CONFIDENT_SCORE,
         "clear_margin": CLEAR_MARGIN,
-        "choice_min_score": CHOICE_MIN_SCORE,
+        "choice_min_share_of_top": CHOICE_SHARE,
         "strict": headline,
         "brief_rule": by_brief,
         "all": everything,

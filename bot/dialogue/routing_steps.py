@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from bot.dialogue.base import ConversationBase
 from bot.dialogue.messages import bundle_choice_custom, button
@@ -12,10 +12,24 @@ from bot.text.numbers import find_number
 
 # Routing: one clear winner is confirmed; otherwise the plausible ones (at most three) are
 # offered. Scores are the router's evidence shares; a 0.55 lead is right >99% of the time on
-# held-out utterances (see bench/routing.py).
+# held-out utterances (see bench/routing.py). A candidate under a fifth of the leader's share
+# never held the right bundle there: listing it beside the leader only reads as noise
+# ("新生儿" next to "军人退役"), and a leader left alone is confirmed instead.
 CONFIDENT_SCORE = 0.70
 CLEAR_MARGIN = 0.55
 CHOICE_MIN_SCORE = 0.04
+CHOICE_MIN_SHARE_OF_TOP = 0.2
+
+
+def shortlist(candidates: List[Candidate]) -> Tuple[bool, List[Candidate]]:
+    """What a person is shown for the router's candidates (best first, at least one):
+    (True, [leader]) to confirm one bundle, or (False, the plausible ones) to choose from."""
+    top = candidates[0]
+    runner_up = candidates[1].score if len(candidates) > 1 else 0.0
+    close = [c for c in candidates[:3] if c.score >= max(CHOICE_MIN_SCORE, CHOICE_MIN_SHARE_OF_TOP * top.score)]
+    if (top.score >= CONFIDENT_SCORE and top.score - runner_up >= CLEAR_MARGIN) or len(close) <= 1:
+        return True, [top]
+    return False, close
 
 
 class RoutingSteps(ConversationBase):
@@ -27,9 +41,9 @@ class RoutingSteps(ConversationBase):
         if not candidates:
             return self._offer_browse("no_route", human=True)
         self.state.need_text = text
-        top = candidates[0]
-        runner_up = candidates[1].score if len(candidates) > 1 else 0.0
-        if top.score >= CONFIDENT_SCORE and top.score - runner_up >= CLEAR_MARGIN:
+        confirm, close = shortlist(candidates)
+        if confirm:
+            top = close[0]
             self.state.stage, self.state.candidates = "confirming", [top.bundle_id]
             bundle = self.cat.bundle(top.bundle_id)
             return self.turn.say(
@@ -41,7 +55,6 @@ class RoutingSteps(ConversationBase):
                 ],
                 custom=bundle_choice_custom([top]),
             )
-        close = [c for c in candidates if c.score >= CHOICE_MIN_SCORE][:3]
         self.state.stage, self.state.candidates = "choosing", [c.bundle_id for c in close]
         return self._offer_candidates(close)
 
