@@ -149,6 +149,8 @@ class Vocabulary(Described):
     yes_label: Text
     no_label: Text
     labels: Dict[Id, Dict[str, Text]]
+    # Latin words people mix into Chinese (English, pinyin) → the Chinese words they stand for.
+    glosses: Dict[constr(regex=r"^[a-z][a-z0-9]*$"), Text] = {}
 
 
 class MessagesFile(Described):

@@ -35,11 +35,25 @@ class Candidate:
     score: float  # share of the evidence, 0–1; candidates' scores need not sum to 1
 
 
-def prepare(text: str, fillers: Optional[re.Pattern] = None) -> str:
+def prepare(text: str, fillers: Optional[re.Pattern] = None, glosses: Optional[Dict[str, str]] = None) -> str:
     text = normalize(text).lower()
     if fillers is not None:
         text = fillers.sub("", text)
-    return _NOISE.sub(" ", text).strip()
+    text = _NOISE.sub(" ", text).strip()
+    if glosses:
+        # "公司要 close 掉": the English word alone weighs little against the Chinese n-grams
+        # around it; its Chinese gloss (注销) carries the evidence the catalogue is written in.
+        found = [_gloss(word, glosses) for word in _LATIN.findall(text)]
+        text = " ".join([text, *(g for g in found if g)])
+    return text
+
+
+def _gloss(word: str, glosses: Dict[str, str]) -> Optional[str]:
+    if word in glosses:
+        return glosses[word]
+    if word.endswith("s") and word[:-1] in glosses:  # plurals: licenses, cards
+        return glosses[word[:-1]]
+    return None
 
 
 def features(prepared: str) -> List[str]:
@@ -66,6 +80,7 @@ class Router:
         self._fillers = (
             re.compile("|".join(map(re.escape, sorted(words.values(), key=len, reverse=True)))) if words else None
         )
+        self._glosses = dict(catalogue.vocabulary.glosses)
         self._ids: List[str] = []
         self._names: Dict[str, str] = {}
         docs: List[str] = []
@@ -81,7 +96,7 @@ class Router:
                 *extra_examples.get(bundle.id, []),
             ]
             for text in texts:
-                prepared = prepare(text, self._fillers)
+                prepared = prepare(text, self._fillers, self._glosses)
                 if prepared:
                     docs.append(prepared)
                     owners.append(index)
@@ -116,7 +131,7 @@ class Router:
         self._start_owner = sorted_owners[self._starts]
 
     def _query(self, text: str) -> Tuple[np.ndarray, np.ndarray]:
-        query = self._vectorizer.transform([prepare(text, self._fillers)])
+        query = self._vectorizer.transform([prepare(text, self._fillers, self._glosses)])
         return query.indices, query.data
 
     def evidence(self, text: str) -> np.ndarray:

@@ -10,6 +10,7 @@ import pytest
 
 from bot.catalogue import Catalogue
 from bot.engine import Engine
+from bot.engine.routing import prepare
 
 NEED = "我家宝宝上周出生了，想给他落户"
 
@@ -62,6 +63,26 @@ def test_text_that_fits_no_bundle_gives_no_candidates(engine: Engine, text: str)
 
 def test_keyboard_mashing_gives_no_candidates(engine: Engine) -> None:
     assert engine.route("asdfgh", 3) == []
+
+
+@pytest.mark.parametrize("text, bundle_id", [
+    ("公司不做了想 zhuxiao", "enterprise_deregistration"),
+    ("想 register 一个 company，要准备啥", "business_opening"),
+    ("明年 retire，pension 怎么领", "retirement"),
+    ("开个 freight 公司要什么许可", "transport_company"),
+])
+def test_english_and_pinyin_words_in_a_need_count_through_their_chinese_glosses(
+    engine: Engine, text: str, bundle_id: str
+) -> None:
+    assert engine.route(text, 3)[0].bundle_id == bundle_id
+
+
+def test_a_gloss_is_added_beside_the_word_it_explains() -> None:
+    assert prepare("公司要 Close 掉", glosses={"close": "注销"}) == "公司要 close 掉 注销"
+
+
+def test_a_plural_finds_the_gloss_of_its_singular() -> None:
+    assert prepare("licenses", glosses={"license": "许可证"}) == "licenses 许可证"
 
 
 @pytest.mark.parametrize("text", ["", "   ", "\u200b"])
