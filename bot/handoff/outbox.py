@@ -157,8 +157,11 @@ class Outbox:
         return [self._item(row) for row in rows]
 
     def mark_delivered(self, key: str, created: ApplicationCreated) -> OutboxItem:
+        # The department's system holds the application now: the applicant's ID number, phone
+        # and form values have no reason to stay on the bot's disk. Key and receipt remain, so
+        # a retried submission still maps to the one application.
         return self._finish(
-            key, "delivered", created.json(), created.application_id, created.receipt_no
+            key, "delivered", created.json(), created.application_id, created.receipt_no, forget_body=True
         )
 
     def mark_rejected(self, key: str, errors: List[FieldError]) -> OutboxItem:
@@ -207,13 +210,15 @@ class Outbox:
         result: str,
         application_id: Optional[str],
         receipt_no: Optional[str],
+        forget_body: bool = False,
     ) -> OutboxItem:
         with self._connection() as conn:
             conn.execute(
                 "UPDATE outbox SET state = ?, result = ?, application_id = ?, receipt_no = ?,"
-                " last_error = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?"
+                " last_error = NULL, lease_owner = NULL, lease_until = NULL, updated_at = ?,"
+                " body = CASE WHEN ? THEN '' ELSE body END"
                 " WHERE idempotency_key = ?",
-                (state, result, application_id, receipt_no, time.time(), key),
+                (state, result, application_id, receipt_no, time.time(), forget_body, key),
             )
         return self._require(key)
 

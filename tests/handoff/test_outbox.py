@@ -85,6 +85,22 @@ def test_a_delivered_item_is_found_by_its_receipt_number(outbox: Outbox) -> None
     assert outbox.find("yjs-20240101-aaaaaa").idempotency_key == key  # type: ignore[union-attr]
 
 
+def test_a_delivered_item_no_longer_holds_the_applicant_s_data(outbox: Outbox) -> None:
+    key = outbox.put(draft()).idempotency_key
+    created = ApplicationCreated(application_id="a" * 32, receipt_no="YJS-20240101-AAAAAA",
+                                 status="submitted")
+    assert outbox.mark_delivered(key, created).body == ""
+
+
+def test_a_delivered_draft_put_again_stays_one_delivered_item(outbox: Outbox) -> None:
+    application = draft()
+    key = outbox.put(application).idempotency_key
+    created = ApplicationCreated(application_id="a" * 32, receipt_no="YJS-20240101-AAAAAA",
+                                 status="submitted")
+    outbox.mark_delivered(key, created)
+    assert (outbox.put(application).state, outbox.count()) == ("delivered", 1)
+
+
 def test_a_provisional_reference_is_found_in_lower_case(outbox: Outbox) -> None:
     item = outbox.put(draft())
     assert outbox.find(item.provisional_ref.lower()).idempotency_key == item.idempotency_key  # type: ignore[union-attr]
