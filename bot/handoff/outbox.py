@@ -77,6 +77,8 @@ class Outbox:
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._connection() as conn:
             conn.executescript(_SCHEMA)
+            # Files written before delivered bodies were erased.
+            conn.execute("UPDATE outbox SET body = '' WHERE state = 'delivered' AND body != ''")
 
     @contextmanager
     def _connection(self) -> Iterator[sqlite3.Connection]:
