@@ -21,12 +21,15 @@ def _post(url: str, body: Dict[str, Any]) -> List[Dict[str, Any]]:
         return json.loads(resp.read())
 
 
-def _render(messages: List[Dict[str, Any]]) -> List[str]:
+QUIT = {"/quit", "/exit", "quit", "exit"}
+
+
+def _render(messages: List[Dict[str, Any]], bold: bool) -> List[str]:
     """Print text, number the buttons; return their payloads so a number picks one."""
     payloads: List[str] = []
     for message in messages:
         if message.get("text"):
-            print(f"\033[1m{message['text']}\033[0m")
+            print(f"\033[1m{message['text']}\033[0m" if bold else message["text"])
         for button in message.get("buttons") or []:
             payloads.append(button["payload"])
             print(f"  [{len(payloads)}] {button['title']}")
@@ -48,13 +51,26 @@ def shell(settings: Settings, allow_training: Optional[bool]) -> int:
             return _fail(str(exc))
     sender = f"shell-{uuid.uuid4().hex[:8]}"
     payloads: List[str] = []
-    print("type your message (a number picks a button; Ctrl-D quits)")
+    interactive = sys.stdin.isatty() and sys.stdout.isatty()
+    if interactive:
+        import readline  # noqa: F401 - line editing and history for input(), which matters for IME text
+    print("type your message (a number picks a button; /quit or Ctrl-D quits)")
     try:
-        for line in sys.stdin:
-            text = line.strip()
+        while True:
+            try:
+                text = (input("> ") if interactive else sys.stdin.readline() or "\x04").strip()
+            except EOFError:
+                break
+            if text == "\x04" or text in QUIT:
+                break
             if text.isdigit() and payloads and 1 <= int(text) <= len(payloads):
                 text = payloads[int(text) - 1]
-            payloads = _render(_post(url, {"sender": sender, "message": text, "metadata": {"channel": "shell"}}))
+            try:
+                replies = _post(url, {"sender": sender, "message": text, "metadata": {"channel": "shell"}})
+            except (urllib.error.URLError, OSError, ValueError) as exc:
+                print(f"error: the bot did not answer ({exc}); is `make run` still running?", file=sys.stderr)
+                continue
+            payloads = _render(replies, bold=interactive)
     except KeyboardInterrupt:
         pass
     finally:
