@@ -7,7 +7,7 @@ import sys
 import urllib.error
 import urllib.request
 import uuid
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from bot.launcher.process import StartupError
 from bot.launcher.stack import Stack
@@ -36,6 +36,18 @@ def _render(messages: List[Dict[str, Any]], bold: bool) -> List[str]:
     return payloads
 
 
+def _lines(interactive: bool) -> Iterator[str]:
+    """What the person types, until end of input: with a prompt on a terminal, plain when piped."""
+    if not interactive:
+        yield from (line.strip() for line in sys.stdin)
+        return
+    while True:
+        try:
+            yield input("> ").strip()
+        except EOFError:
+            return
+
+
 def shell(settings: Settings, allow_training: Optional[bool]) -> int:
     from bot.launcher.cli import _fail, start_stack
 
@@ -56,12 +68,8 @@ def shell(settings: Settings, allow_training: Optional[bool]) -> int:
         import readline  # noqa: F401 - line editing and history for input(), which matters for IME text
     print("type your message (a number picks a button; /quit or Ctrl-D quits)")
     try:
-        while True:
-            try:
-                text = (input("> ") if interactive else sys.stdin.readline() or "\x04").strip()
-            except EOFError:
-                break
-            if text == "\x04" or text in QUIT:
+        for text in _lines(interactive):
+            if text in QUIT:
                 break
             if text.isdigit() and payloads and 1 <= int(text) <= len(payloads):
                 text = payloads[int(text) - 1]
