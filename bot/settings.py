@@ -25,6 +25,9 @@ class Settings(BaseSettings):
     intake_token: str = "change-me-intake-token"
     intake_url: str = ""
     intake_database_url: str = ""
+    # The bot's own records (conversations, transcript, outbox, ratings): SQLite under var/
+    # by default; `postgresql://…` for several processes on several machines.
+    database_url: str = ""
 
     identity_provider: str = "demo"
     identity_url: str = ""
@@ -36,11 +39,6 @@ class Settings(BaseSettings):
     config_file: Path = ROOT / "config.yml"
     domain_file: Path = ROOT / "domain.yml"
     data_dir: Path = ROOT / "data"
-
-    # Rasa server processes sharing the port; conversations are locked in SQLite so several
-    # can serve them. One is the default: socket.io's long-polling needs every request of a
-    # client to reach the same process (there is no sticky routing in front of them).
-    rasa_workers: int = Field(1, ge=1, le=16)
 
     # `make run` trains when the model is stale; BOT_TRAIN=0 refuses instead.
     train: bool = True
@@ -67,21 +65,13 @@ class Settings(BaseSettings):
         return self.intake_url or f"http://{self.host}:{self.intake_port}"
 
     @property
-    def outbox_path(self) -> Path:
-        return self.var_dir / "outbox.db"
-
-    @property
-    def tracker_db_path(self) -> Path:
-        return self.var_dir / "trackers.db"
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'bot.db'}"
 
     @property
     def cache_dir(self) -> Path:
         """Derived data that is safe to delete: the validated-catalogue manifest."""
         return self.var_dir / "cache"
-
-    @property
-    def lock_db_path(self) -> Path:
-        return self.var_dir / "locks.db"
 
     @property
     def intake_db_url(self) -> str:
