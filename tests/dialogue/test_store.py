@@ -7,7 +7,6 @@ import asyncio
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 import pytest
 
@@ -18,8 +17,8 @@ from bot.settings import ROOT
 
 
 @pytest.fixture
-def store(tmp_path: Path) -> ConversationStore:
-    db = Database(f"sqlite:///{tmp_path / 'bot.db'}")
+def store(db_url: str) -> ConversationStore:
+    db = Database(db_url)
     db.create_schema()
     return ConversationStore(db, lease_s=0.5, wait_s=5.0)
 
@@ -40,8 +39,7 @@ def test_two_concurrent_turns_are_serialised(store: ConversationStore) -> None:
     assert asyncio.run(both()).turn == 2
 
 
-def test_two_processes_turns_on_one_conversation_lose_no_update(tmp_path: Path) -> None:
-    db_url = f"sqlite:///{tmp_path / 'bot.db'}"
+def test_two_processes_turns_on_one_conversation_lose_no_update(db_url: str) -> None:
     Database(db_url).create_schema()
     script = (
         "import asyncio, sys\n"

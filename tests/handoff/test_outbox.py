@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 
+from bot.db import Database
+from bot.handoff.outbox import Outbox
 from bot.intake.contract import ApplicationCreated, FieldError
-from tests.handoff.harness import SyncOutbox, draft, outbox_at
+from tests.handoff.harness import SyncOutbox, draft
+
+
+def opened(db_url: str) -> SyncOutbox:
+    db = Database(db_url, durable=True)
+    db.create_schema()
+    return SyncOutbox(Outbox(db))
 
 
 @pytest.fixture
-def outbox(tmp_path: Path) -> SyncOutbox:
-    return SyncOutbox(outbox_at(tmp_path / "var" / "bot.db"))
+def outbox(db_url: str) -> SyncOutbox:
+    """On SQLite and on PostgreSQL: the same code, only the URL differs."""
+    return opened(db_url)
 
 
 def test_the_same_draft_put_twice_is_one_item(outbox: SyncOutbox) -> None:
@@ -27,7 +35,7 @@ def test_the_same_draft_put_twice_is_one_item(outbox: SyncOutbox) -> None:
 def test_an_item_survives_reopening_the_file(outbox: SyncOutbox) -> None:
     application = draft()
     outbox.put(application)
-    reopened = SyncOutbox(outbox_at(outbox.outbox.db.engine.url.database))
+    reopened = opened(outbox.outbox.db.url)
     assert reopened.get(application.idempotency_key) is not None
 
 

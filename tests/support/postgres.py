@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL cluster for tests, or a skip when this machine cannot run one."""
+"""A throwaway PostgreSQL cluster for tests (and fresh databases on it), or a skip when this machine cannot run one."""
 
 from __future__ import annotations
 
@@ -51,3 +51,18 @@ def postgres_url() -> Iterator[str]:
             capture_output=True, timeout=60,
         )
         shutil.rmtree(root, ignore_errors=True)
+
+
+def fresh_database(server_url: str) -> str:
+    """A new empty database on the cluster at `server_url`; its URL."""
+    import uuid
+
+    import psycopg2
+
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    conn = psycopg2.connect(server_url)
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f"CREATE DATABASE {name}")
+    conn.close()
+    return server_url.rsplit("/", 1)[0] + "/" + name
