@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseSettings, Field
 
@@ -12,6 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class Settings(BaseSettings):
     """One place for ports, paths and secrets; env vars named BOT_<FIELD> override."""
+
+    # "embedded": everything on localhost with demo data and stand-ins (make run, tests);
+    # "production": no demo logins, no stand-ins, and refuses sample or missing secrets.
+    profile: Literal["embedded", "production"] = "embedded"
 
     host: str = "127.0.0.1"
     rasa_port: int = 5005
