@@ -107,7 +107,10 @@ def newborn_logged_in(stack: Stack, catalogue) -> Dict[str, Any]:
     def detours(chat: Recorder, turn: int) -> None:
         if turn == 2 and "materials" not in done:
             done.add("materials")
-            chat.send("/ask_materials")  # the notice "so far", before the questionnaire ends
+            # Typed, as a person would ask: the notice "so far", before the questionnaire ends.
+            chat.send("要准备哪些材料")
+            if not chat.custom("materials_notice"):
+                raise SystemExit(f"no materials notice for a typed question: {chat.last}")
         form = chat.custom("form")
         if form and "correct" not in done:
             done.add("correct")
@@ -132,7 +135,9 @@ def browsing_and_handoff(stack: Stack, catalogue) -> Dict[str, Any]:
     chat.send("我想办个证")
     chat.send("/ask_browse")
     chat.send('/ask_browse{"category_id":"birth_and_education"}')
-    chat.send("/ask_human")
+    chat.send("我要找人工客服")
+    if not chat.custom("handoff"):
+        raise SystemExit(f"no hand-off for a typed request: {chat.last}")
     return chat.record()
 
 
