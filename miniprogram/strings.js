@@ -1,11 +1,9 @@
 /* Every sentence the mini-program shows by itself (the bot's own words come from the server). */
 module.exports = {
   appTitle: '一件事智能导办',
-  subtitle: '一次告知 · 一表申请 · 最多跑一次',
   tabs: { chat: '智能导办', catalogue: '服务超市', applications: '我的办件' },
   titles: { chat: '智能导办', catalogue: '服务超市', applications: '我的办件', notice: '一次性告知单' },
 
-  careMode: '关怀模式',
   careOn: '关怀模式：开',
   careOff: '关怀模式：关',
 
@@ -120,7 +118,6 @@ module.exports = {
   catalogueLoading: '正在加载服务目录…',
   catalogueFailed: '服务目录暂时加载不出来，请检查网络后点“重试”。',
   bundleStart: '办理',
-  leadDepartment: '牵头部门：{name}',
 
   noticeMissing: '这份告知单保存在办理人的手机上，这里打不开。您可以在“服务超市”里找到这项服务，让智能导办为您生成。',
   noticeCopy: '复制全部内容',

@@ -14,7 +14,7 @@ function request(options) {
       success: (res) => resolve({ status: res.statusCode, data: res.data }),
       fail: (err) => {
         const message = String((err && err.errMsg) || '');
-        reject(new ApiError(/timeout|超时/i.test(message) ? 'timeout' : 'network', message));
+        reject(new ApiError(/timeout/i.test(message) ? 'timeout' : 'network', message));
       },
     });
   });
