@@ -13,27 +13,25 @@ function haystack(bundle) {
  * order is the catalogue's own (categories from /api/v1/bundles). */
 function sections(catalogue, query) {
   const wanted = words(query);
+  const matches = (b) => wanted.every((w) => haystack(b).indexOf(w) >= 0);
   const byId = {};
   catalogue.bundles.forEach((b) => { byId[b.bundle_id] = b; });
-  const matches = (b) => wanted.every((w) => haystack(b).indexOf(w) >= 0);
-  const listed = {};
+  const categorised = {};
   const out = catalogue.categories.map((audience) => ({
     audience: audience.audience,
     name: audience.name,
     categories: (audience.categories || []).map((c) => ({
       id: c.category_id,
       name: c.name,
-      bundles: (c.bundles || []).map((b) => byId[b.bundle_id] || b).filter((b) => {
-        if (!matches(b)) return false;
-        listed[b.bundle_id] = true;
-        return true;
-      }),
+      bundles: (c.bundles || []).map((b) => {
+        categorised[b.bundle_id] = true;
+        return byId[b.bundle_id] || b;
+      }).filter(matches),
     })).filter((c) => c.bundles.length),
   })).filter((a) => a.categories.length);
   // A bundle the categories do not list still shows, at the end, rather than vanish.
-  const orphans = catalogue.bundles.filter((b) => !listed[b.bundle_id] && matches(b) && !catalogue.categories.some(
-    (a) => (a.categories || []).some((c) => (c.bundles || []).some((x) => x.bundle_id === b.bundle_id))));
-  if (orphans.length) out.push({ audience: '', name: '', categories: [{ id: '', name: '', bundles: orphans }] });
+  const others = catalogue.bundles.filter((b) => !categorised[b.bundle_id] && matches(b));
+  if (others.length) out.push({ audience: '', name: '', categories: [{ id: '', name: '', bundles: others }] });
   return out;
 }
 

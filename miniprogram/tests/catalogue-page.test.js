@@ -86,3 +86,12 @@ test('when the catalogue cannot be loaded the page says so, and 重试 loads it'
   await until(() => !page.instance.data.loading && names(page).length, 'the catalogue after 重试');
   expect(backend.unexpected).toEqual([]);
 });
+
+test('a bundle missing from the categories is still listed, at the end', async () => {
+  const catalogue = require('../lib/catalogue');
+  const extra = { bundle_id: 'new_thing', name: '新事项一件事', description: '刚上线', category_name: '其他' };
+  const data = { bundles: recording.catalogue.bundles.concat([extra]), categories: recording.catalogue.categories };
+  const all = catalogue.sections(data, '');
+  expect([catalogue.count(all), all[all.length - 1].categories[0].bundles]).toEqual([data.bundles.length, [extra]]);
+  expect(catalogue.count(catalogue.sections(data, '刚上线'))).toBe(1);
+});
