@@ -11,6 +11,7 @@ from typing import List, TextIO
 from bot.db import DatabaseUnavailable, open_database
 from bot.dialogue.store import ConversationStore, Line
 from bot.intake.references import CHINA_TIME
+from bot.sealing import Sealer
 from bot.settings import Settings
 
 
@@ -33,7 +34,7 @@ def show(settings: Settings, conversation_id: str, out: TextIO = sys.stdout) -> 
 
 
 async def _read(settings: Settings, conversation_id: str):
-    store = ConversationStore(open_database(settings.db_url))
+    store = ConversationStore(open_database(settings.db_url), Sealer.from_settings(settings))
     return await store.find(conversation_id), await store.transcript(conversation_id)
 
 

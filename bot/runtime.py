@@ -15,6 +15,7 @@ from bot.engine.engine import Engine
 from bot.engine.routing_examples import load_routing_examples
 from bot.identity.provider import IdentityUnavailable, provider_from_settings
 from bot.ratings import RatingStore
+from bot.sealing import Sealer
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -51,7 +52,7 @@ def build_dialogue(settings: Optional[Settings] = None, handoff=None) -> Dialogu
         handoff=handoff,
         ratings=RatingStore(db),
     )
-    return Dialogue(services, ConversationStore(db))
+    return Dialogue(services, ConversationStore(db, Sealer.from_settings(settings)), settings.session_ttl_s)
 
 
 def delivery(dialogue: Dialogue) -> Delivery:

@@ -34,11 +34,17 @@ conversations = Table(
     Column("state", Text, nullable=False),  # ConversationState as JSON
     Column("offered", Text, nullable=False),  # the choices last shown, as JSON
     Column("turn", Integer, nullable=False),  # person messages answered so far
+    # The last message answered and the answer, sealed: a message sent again (a retry after a
+    # reset connection) gets the same answer and changes nothing.
+    Column("last_message_id", String(64)),
+    Column("last_reply", Text),
     # One turn at a time, across processes: a lease that a killed process loses by itself.
     Column("lease_owner", String(64)),
     Column("lease_until", Float),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    # Past retention: state emptied, transcript texts gone; only counts and times remain.
+    Column("anonymised", Boolean, nullable=False, default=False),
     Index("conversations_updated", "updated_at"),
     Index("conversations_mode", "mode", "updated_at"),
 )

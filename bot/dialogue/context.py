@@ -29,8 +29,9 @@ class Context:
         self.state = state
         self.msg = incoming
         self.today = today or date.today()
-        if incoming.identity_token:
-            state.identity_token = incoming.identity_token
+        # Who is signed in is what this message's verified session says: nobody's identity
+        # outlives their sign-in, and a request without it never acts as them.
+        state.identity_token = incoming.identity_token
         if incoming.channel:
             state.channel = incoming.channel
         self.turn = Turn(state, self.cat.messages)

@@ -8,12 +8,15 @@ sentence and the saved conversation stays as it was."""
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import asdict
 from datetime import date
 from typing import Optional
 
 from bot.db import DatabaseUnavailable
 from bot.dialogue import table
 from bot.dialogue.context import Context
+from bot.dialogue.messages import Say
 from bot.dialogue.services import Services
 from bot.dialogue.stage import Mode, Stage
 from bot.dialogue.state import ConversationState
@@ -28,10 +31,16 @@ logger = logging.getLogger(__name__)
 _NAME_SOURCES = ("name", "legal_representative")
 
 
+# A conversation idle this long starts afresh: its answers and form (personal data) are not
+# carried into what is, for the person, a new visit.
+SESSION_TTL_S = 7200
+
+
 class Dialogue:
-    def __init__(self, services: Services, store: ConversationStore) -> None:
+    def __init__(self, services: Services, store: ConversationStore, session_ttl_s: float = SESSION_TTL_S) -> None:
         self.services = services
         self.store = store
+        self.session_ttl_s = session_ttl_s
 
     async def handle(self, incoming: Incoming, today: Optional[date] = None) -> Turn:
         try:
@@ -46,7 +55,16 @@ class Dialogue:
             return self._apology("default")
 
     async def _run(self, conversation: Conversation, incoming: Incoming, today: Optional[date]) -> Turn:
+        if incoming.message_id and incoming.message_id == conversation.last_message_id:
+            return self._replayed(conversation)  # the same message again: answered already
+        stale = not conversation.is_new and time.time() - conversation.updated_at > self.session_ttl_s
+        interrupted = stale and conversation.state.stage is not Stage.IDLE
+        if stale:
+            conversation.state = ConversationState(channel=conversation.channel)
+            conversation.mode = Mode.BOT
         ctx = Context(self.services, conversation.state, incoming, today)
+        if interrupted:
+            ctx.say("session_restarted")
         ctx.mode = conversation.mode
         conversation.turn += 1
         conversation.channel = incoming.channel or conversation.channel
@@ -62,7 +80,14 @@ class Dialogue:
         for say in ctx.turn.says:
             data = {k: v for k, v in (("buttons", say.buttons), ("custom", say.custom)) if v}
             conversation.log("bot", say.text, data or None)
+        conversation.last_message_id = incoming.message_id
+        conversation.last_reply = [asdict(say) for say in ctx.turn.says]
         return ctx.turn
+
+    def _replayed(self, conversation: Conversation) -> Turn:
+        turn = Turn(conversation.state, self.services.engine.catalogue.messages)
+        turn.says = [Say(**say) for say in conversation.last_reply or []]
+        return turn
 
     def _as_recorded(self, ctx: Context, conversation: Conversation) -> str:
         """The person's message as the transcript keeps it: a button by the title they saw,

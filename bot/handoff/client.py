@@ -23,6 +23,7 @@ from bot.handoff.draft import ApplicationDraft
 from bot.handoff.outbox import Outbox, OutboxItem
 from bot.handoff.receipt import Receipt, StatusReport
 from bot.handoff.retry import RetryPolicy
+from bot.sealing import Sealer
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -42,7 +43,7 @@ class HandoffClient:
     ) -> HandoffClient:
         settings = settings or get_settings()
         api = IntakeApi(settings.intake_base_url, settings.intake_token, retry.timeout_s)
-        return cls(api, Outbox(open_database(settings.db_url, durable=True)), retry)
+        return cls(api, Outbox(open_database(settings.db_url, durable=True), Sealer.from_settings(settings)), retry)
 
     async def submit(self, draft: ApplicationDraft) -> Receipt:
         """Never loses the application and never files it twice: it is in the outbox before

@@ -15,6 +15,7 @@ from bot.db import Database
 from bot.db.tables import outbox as table
 from bot.intake.contract import ApplicationBody, ApplicationCreated, FieldError
 from bot.intake.references import CHINA_TIME, readable_code
+from bot.sealing import Sealer
 
 State = Literal["pending", "delivered", "rejected"]
 _c = table.c
@@ -50,10 +51,13 @@ def new_provisional_ref(now: float) -> str:
 
 class Outbox:
     """Rows in the bot's database, shared safely by any number of processes (short
-    transactions, leases for delivery). Every call runs off the event loop."""
+    transactions, leases for delivery). Every call runs off the event loop. A body (the
+    applicant's ID number, phone, form values) is sealed at rest until it is delivered, when
+    it is erased."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, sealer: Sealer) -> None:
         self.db = db
+        self.sealer = sealer
 
     async def put(self, draft: ApplicationBody) -> OutboxItem:
         """Store the draft unless its key is already here. A rejected draft that comes back
@@ -66,13 +70,13 @@ class Outbox:
             if row is None:
                 conn.execute(table.insert().values(
                     idempotency_key=draft.idempotency_key, provisional_ref=new_provisional_ref(now),
-                    conversation_id=draft.conversation_id, bundle_id=draft.bundle_id, body=body,
+                    conversation_id=draft.conversation_id, bundle_id=draft.bundle_id, body=self.sealer.seal(body),
                     state="pending", attempts=0, next_attempt_at=now, notified=False,
                     created_at=now, updated_at=now,
                 ))
-            elif row.state == "rejected" and row.body != body:
+            elif row.state == "rejected" and self.sealer.open(row.body) != body:
                 conn.execute(table.update().where(_c.idempotency_key == draft.idempotency_key).values(
-                    body=body, bundle_id=draft.bundle_id, state="pending", attempts=0, result=None,
+                    body=self.sealer.seal(body), bundle_id=draft.bundle_id, state="pending", attempts=0, result=None,
                     last_error=None, next_attempt_at=now, updated_at=now,
                 ))
             return self._require(conn, draft.idempotency_key)
@@ -204,7 +208,7 @@ class Outbox:
             raise KeyError(key)
         return item
 
-    @staticmethod
-    def _item(row: Row) -> OutboxItem:
-        data = row._mapping
+    def _item(self, row: Row) -> OutboxItem:
+        data = dict(row._mapping)
+        data["body"] = self.sealer.open(data["body"]) or ""
         return OutboxItem(**{name: data[name] for name in OutboxItem.__dataclass_fields__})
