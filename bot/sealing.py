@@ -4,6 +4,8 @@ first and old values resealed at leisure (`python -m bot privacy rekey`)."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from typing import Optional, Sequence
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
@@ -23,6 +25,7 @@ class Sealer:
         if not keys:
             raise ValueError("at least one data key is required")
         self._fernet = MultiFernet([Fernet(k.encode()) for k in keys])
+        self._fingerprint_key = hashlib.sha256(b"fingerprint:" + keys[0].encode()).digest()
 
     @classmethod
     def from_settings(cls, settings: Settings) -> Sealer:
@@ -45,6 +48,11 @@ class Sealer:
             return self._fernet.decrypt(value[len(PREFIX):].encode("ascii")).decode("utf-8")
         except InvalidToken:
             raise Unreadable("a sealed value that no configured data key opens") from None
+
+    def fingerprint(self, text: str) -> str:
+        """A keyed digest to find the same value again (the same applicant's ID number) without
+        keeping it: unlike a plain hash, it cannot be reversed by trying every ID number."""
+        return hmac.new(self._fingerprint_key, text.encode("utf-8"), hashlib.sha256).hexdigest()[:32]
 
     def reseal(self, value: Optional[str]) -> Optional[str]:
         """Sealed again under the first key (and a plain value sealed for the first time)."""

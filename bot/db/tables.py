@@ -74,6 +74,9 @@ outbox = Table(
     Column("provisional_ref", String(32), nullable=False, unique=True),
     Column("conversation_id", String(128)),
     Column("bundle_id", String(64), nullable=False),
+    # A keyed fingerprint of the applicant's ID number: the same person filing the same bundle
+    # twice in a day is warned (bot/dialogue/steps/consent.py).
+    Column("applicant_key", String(32)),
     Column("body", Text, nullable=False),
     Column("state", String(16), nullable=False),  # pending | delivered | rejected
     Column("attempts", Integer, nullable=False, default=0),
@@ -90,6 +93,7 @@ outbox = Table(
     Index("outbox_due", "state", "next_attempt_at"),
     Index("outbox_receipt", "receipt_no"),
     Index("outbox_application", "application_id"),
+    Index("outbox_applicant", "applicant_key", "bundle_id", "created_at"),
 )
 
 # 好差评 after a hand-off (bot/ratings.py).

@@ -16,7 +16,7 @@ from typing import Optional
 from bot.db import DatabaseUnavailable
 from bot.dialogue import table
 from bot.dialogue.context import Context
-from bot.dialogue.messages import Say
+from bot.dialogue.messages import Say, stamped
 from bot.dialogue.services import Services
 from bot.dialogue.stage import Mode, Stage
 from bot.dialogue.state import ConversationState
@@ -57,25 +57,31 @@ class Dialogue:
     async def _run(self, conversation: Conversation, incoming: Incoming, today: Optional[date]) -> Turn:
         if incoming.message_id and incoming.message_id == conversation.last_message_id:
             return self._replayed(conversation)  # the same message again: answered already
-        stale = not conversation.is_new and time.time() - conversation.updated_at > self.session_ttl_s
-        interrupted = stale and conversation.state.stage is not Stage.IDLE
-        if stale:
+        expired = not conversation.is_new and time.time() - conversation.updated_at > self.session_ttl_s
+        interrupted = expired and conversation.state.stage is not Stage.IDLE
+        if expired:
             conversation.state = ConversationState(channel=conversation.channel)
             conversation.mode = Mode.BOT
         ctx = Context(self.services, conversation.state, incoming, today)
         if interrupted:
             ctx.say("session_restarted")
         ctx.mode = conversation.mode
+        on_screen = conversation.turn  # the turn whose buttons the person sees
         conversation.turn += 1
         conversation.channel = incoming.channel or conversation.channel
         conversation.log("person", self._as_recorded(ctx, conversation))
         if ctx.mode is Mode.WAITING:
             ctx.mode = Mode.BOT  # nobody took over (yet): the person carries on with the bot
-        step = table.step_for(ctx.state.stage, incoming.intent or "nlu_fallback")
+        if _pressed_earlier(ctx, on_screen):
+            step = stale.pressed  # an old button never changes anything silently
+        else:
+            step = table.step_for(ctx.state.stage, incoming.intent or "nlu_fallback")
         await step(ctx)
         if not ctx.turn.says:
             ctx.say("ask_need") if ctx.state.stage is Stage.IDLE else ctx.say("default")
         conversation.state, conversation.mode = ctx.state, ctx.mode
+        for say in ctx.turn.says:
+            say.buttons = [{**b, "payload": stamped(b["payload"], conversation.turn)} for b in say.buttons]
         conversation.offered = [b for say in ctx.turn.says for b in say.buttons]
         for say in ctx.turn.says:
             data = {k: v for k, v in (("buttons", say.buttons), ("custom", say.custom)) if v}
@@ -106,3 +112,10 @@ class Dialogue:
     def _apology(self, key: str) -> Turn:
         turn = Turn(ConversationState(), self.services.engine.catalogue.messages)
         return turn.say(key if key in turn.messages else "default")
+
+
+def _pressed_earlier(ctx: Context, on_screen: int) -> bool:
+    """A button shown in an earlier turn than the last one (buttons made by the client itself,
+    like the widget's toolbar, carry no turn and are always current)."""
+    shown_in = ctx.msg.entity("turn") if ctx.is_payload else None
+    return shown_in is not None and str(shown_in) != str(on_screen)

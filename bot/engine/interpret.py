@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Iterable, List, Optional, Tuple, Union
 
+from bot import clock
 from bot.catalogue.model import Question, Vocabulary
 from bot.catalogue.values import InvalidAnswer, coerce_answer
 from bot.text.dates import parse_age_months, parse_age_years, parse_date
@@ -120,7 +121,7 @@ def _by_index(text: str, question: Question) -> Optional[str]:
 
 def interpret(question: Question, text: str, vocab: Vocabulary, today: Optional[date] = None) -> Interpretation:
     """Understood(value) with the canonical value for `question`, or NotUnderstood with options."""
-    today = today or date.today()
+    today = today or clock.today()
     offer = _offer(question, vocab)
     cleaned = _clean(text or "")
     if not cleaned:

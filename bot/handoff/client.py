@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from typing import Optional
 
@@ -84,6 +85,11 @@ class HandoffClient:
             recorded = await self._record(item, outcome, requests=1, told=False)
             delivered += recorded.state == "delivered"
         return delivered
+
+    async def earlier(self, bundle_id: str, id_number: Optional[str], within_s: float = 24 * 3600) -> Optional[Receipt]:
+        """The receipt of the same person's application for the same bundle in the last day."""
+        item = await self.outbox.earlier(bundle_id, id_number, time.time() - within_s)
+        return receipt_for(item) if item is not None else None
 
     async def status(self, reference: str) -> StatusReport:
         """Answers "我的申请到哪一步了" for a receipt number, a provisional reference (mapped to

@@ -5,16 +5,16 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import List, Literal, Optional
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection, Row
 
+from bot.clock import china_time
 from bot.db import Database
 from bot.db.tables import outbox as table
 from bot.intake.contract import ApplicationBody, ApplicationCreated, FieldError
-from bot.intake.references import CHINA_TIME, readable_code
+from bot.intake.references import readable_code
 from bot.sealing import Sealer
 
 State = Literal["pending", "delivered", "rejected"]
@@ -45,7 +45,7 @@ class OutboxItem:
 
 def new_provisional_ref(now: float) -> str:
     """LS-20241121-7K3F9Q (LS: 临时): readable like a receipt number, visibly not one."""
-    day = datetime.fromtimestamp(now, CHINA_TIME)
+    day = china_time(now)
     return f"LS-{day:%Y%m%d}-{readable_code()}"
 
 
@@ -71,6 +71,7 @@ class Outbox:
                 conn.execute(table.insert().values(
                     idempotency_key=draft.idempotency_key, provisional_ref=new_provisional_ref(now),
                     conversation_id=draft.conversation_id, bundle_id=draft.bundle_id, body=self.sealer.seal(body),
+                    applicant_key=self.applicant_key(draft.applicant.id_number),
                     state="pending", attempts=0, next_attempt_at=now, notified=False,
                     created_at=now, updated_at=now,
                 ))
@@ -82,6 +83,25 @@ class Outbox:
             return self._require(conn, draft.idempotency_key)
 
         return await self.db.run(work, writer=True)
+
+    def applicant_key(self, id_number: Optional[str]) -> Optional[str]:
+        return self.sealer.fingerprint(id_number.strip().upper()) if id_number else None
+
+    async def earlier(self, bundle_id: str, id_number: Optional[str], since: float) -> Optional[OutboxItem]:
+        """The first application for `bundle_id` by the holder of `id_number` since `since`
+        that was not rejected, if any."""
+        key = self.applicant_key(id_number)
+        if key is None:
+            return None
+
+        def work(conn: Connection) -> Optional[OutboxItem]:
+            row = conn.execute(
+                select(table).where(_c.applicant_key == key, _c.bundle_id == bundle_id, _c.created_at >= since,
+                                    _c.state != "rejected").order_by(_c.created_at).limit(1)
+            ).first()
+            return self._item(row) if row else None
+
+        return await self.db.run(work)
 
     async def claim(self, key: str, owner: str, lease_s: float) -> bool:
         """Take a pending item for delivery; False when it is not pending or someone holds it."""
