@@ -1,0 +1,185 @@
+"""A free reply as clauses: dialect folded, particles dropped, negations and hedges located."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Dict, Iterable, List, Optional, Sequence, Tuple
+
+from bot.text.normalize import normalize
+
+# Clause breaks: punctuation, spaces between words, and "but" words that start a new thought.
+_BREAK = re.compile(r"[\s,.!?;:~…，。！？；：～]+")
+_CONTRAST = re.compile(r"(?<=.)(?=但是|不过|可是|只是)")
+_DROP = re.compile(r"[\"'“”‘’()（）\[\]【】<>《》·*#]+")
+_MASK = "\x00"  # stands in for a matched word, so its characters are not read twice
+
+# How far before a word a negation still governs it ("不挂招牌", "没有交过社保").
+NEGATION_REACH = 4
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Language:
+    """The vocabulary's words for reading replies, prepared once."""
+
+    yes_words: Tuple[str, ...]
+    no_words: Tuple[str, ...]
+    unsure_words: Tuple[str, ...]
+    all_words: Tuple[str, ...]
+    none_words: Tuple[str, ...]
+    negations: Tuple[str, ...]
+    not_negating: Tuple[str, ...]
+    done_endings: Tuple[str, ...]
+    both: Tuple[str, ...]
+    corrections: Tuple[str, ...]
+    particles: Tuple[str, ...]
+    fillers: Tuple[str, ...]
+    dialect_words: Tuple[Tuple[str, str], ...]  # several characters: replaced anywhere
+    dialect_openers: Dict[str, str]  # one character: replaced only where a clause starts
+    subjects: Tuple[Tuple[str, Tuple[str, ...]], ...]
+
+    @classmethod
+    def of(cls, vocab) -> "Language":
+        replies = vocab.replies
+        longest = lambda words: tuple(sorted({w.lower() for w in words}, key=len, reverse=True))  # noqa: E731
+        dialect = {k: v for k, v in replies.dialect.items()}
+        return cls(
+            yes_words=longest(vocab.yes_words),
+            no_words=longest(vocab.no_words),
+            unsure_words=longest(vocab.unsure_words),
+            all_words=longest(vocab.all_words),
+            none_words=longest(vocab.none_words),
+            negations=longest(replies.negations),
+            not_negating=longest(replies.not_negating),
+            done_endings=longest(replies.done_endings),
+            both=longest(replies.both),
+            corrections=longest(replies.corrections),
+            particles=longest(replies.particles),
+            fillers=longest(replies.fillers),
+            dialect_words=tuple(sorted(((k, v) for k, v in dialect.items() if len(k) > 1),
+                                       key=lambda kv: -len(kv[0]))),
+            dialect_openers={k: v for k, v in dialect.items() if len(k) == 1},
+            subjects=tuple((name, longest([name, *aliases])) for name, aliases in replies.subjects.items()),
+        )
+
+    # -- shaping the text ---------------------------------------------------------------------
+    def fold(self, text: str) -> str:
+        """Dialect words replaced by common ones (used on replies and on the words they meet)."""
+        for word, common in self.dialect_words:
+            if word in text:
+                text = text.replace(word, common)
+        return text
+
+    def clauses(self, text: str) -> List[str]:
+        """The reply cut into clauses, each folded and trimmed of fillers and particles."""
+        text = _DROP.sub("", normalize(text).lower())
+        out = []
+        for part in _BREAK.split(text):
+            for clause in _CONTRAST.split(part):
+                clause = self._trim(self.fold(clause))
+                if clause:
+                    out.append(clause)
+        return out
+
+    def _trim(self, clause: str) -> str:
+        changed = True
+        while changed and clause:
+            changed = False
+            for filler in self.fillers:
+                if clause.startswith(filler) and len(clause) > len(filler):
+                    clause, changed = clause[len(filler):], True
+            for particle in self.particles:
+                if clause.endswith(particle) and len(clause) > len(particle):
+                    clause, changed = clause[: -len(particle)], True
+        if clause and clause[0] in self.dialect_openers and len(clause) > 1:
+            clause = self.dialect_openers[clause[0]] + clause[1:]
+        return clause
+
+    # -- reading a clause ---------------------------------------------------------------------
+    def masked(self, clause: str, spans: Iterable[Span]) -> str:
+        """The clause with matched words and words that only look negative blanked out."""
+        chars = list(clause)
+        for span in spans:
+            chars[span.start:span.end] = _MASK * (span.end - span.start)
+        free = "".join(chars)
+        for word in self.not_negating:
+            free = free.replace(word, _MASK * len(word))
+        return free
+
+    def negation_marks(self, free: str) -> List[int]:
+        return [i for i, ch in enumerate(free) if ch in self.negations]
+
+    def negated_spans(self, clause: str, spans: Sequence[Span]) -> List[bool]:
+        """Which matched words a negation governs: the word just after it ("不挂招牌"), or else
+        every word before it back to the previous negation ("水、电不要", "医保那个不用改")."""
+        free = self.masked(clause, spans)
+        negated = [False] * len(spans)
+        order = sorted(range(len(spans)), key=lambda i: spans[i].start)
+        previous = -1
+        for mark in self.negation_marks(free):
+            after = [i for i in order if spans[i].start > mark]
+            if after and spans[after[0]].start - mark <= NEGATION_REACH:
+                negated[after[0]] = True
+            else:
+                for i in order:
+                    if previous < spans[i].start and spans[i].end <= mark:
+                        negated[i] = True
+            previous = mark
+        return negated
+
+    def unsure(self, free: str) -> bool:
+        return any(word in free for word in self.unsure_words)
+
+    def polarity(self, clause: str, free: str, question_text: str = "") -> Optional[bool]:
+        """Yes, no or None for a clause that names no option: "在的", "还没交", "办过", "先不弄"."""
+        bare = free.replace(_MASK, "")
+        if clause in self.no_words:
+            return False
+        if clause in self.yes_words:
+            return True
+        if self.negation_marks(free):
+            return False
+        if not bare:
+            return None
+        if any(bare.startswith(w) for w in self.yes_words if not w.isascii()):
+            return True
+        if len(bare) >= 2 and any(bare.endswith(e) for e in self.done_endings):
+            return True
+        if question_text and shares_word(bare, question_text):
+            return True  # an echo of the question's own verb: "领一张", "刻过"
+        return None
+
+    def mentions_all(self, free: str) -> bool:
+        return any(word in free for word in self.all_words)
+
+    def mentions_none(self, clause: str) -> bool:
+        return any(word in clause for word in self.none_words)
+
+    def says_both(self, text: str) -> bool:
+        return any(word in text for word in self.both)
+
+    def without_corrections(self, text: str) -> str:
+        for word in self.corrections:
+            text = text.replace(word, "，")
+        return text
+
+    def subjects_in(self, text: str) -> List[str]:
+        return [name for name, words in self.subjects if any(w in text for w in words)]
+
+
+def bigrams(text: str) -> set:
+    return {text[i:i + 2] for i in range(len(text) - 1) if _is_word(text[i:i + 2])}
+
+
+def _is_word(pair: str) -> bool:
+    return all("\u4e00" <= ch <= "\u9fff" for ch in pair)
+
+
+def shares_word(text: str, other: str) -> bool:
+    return bool(bigrams(text) & bigrams(other))
