@@ -13,7 +13,7 @@ from bot.text import pinyin
 from bot.text.dates import parse_age_months, parse_age_years, parse_date
 from bot.text.normalize import normalize
 from bot.text.numbers import find_number, to_int_or_float
-from bot.text.reply import Language, Span
+from bot.text.reply import Language, Span, bigrams, fuzzy_bigrams
 
 _ORDINAL = re.compile(r"^(?:第)?([0-9一二三四五六七八九十]+)(?:个|项|种|条)?$")
 _LABEL_PARTS = re.compile(r"[（）()，,、/：:；;]|或者?|及")
@@ -102,9 +102,17 @@ class QuestionReader:
                     add(synonym, option.value)
             self._add_label_parts(add)
             self.polar = self._polar()
+        self._add_subjects(add)
+        exact = dict(phrases)
+        for word, values in exact.items():
+            for variant in _separated(word):
+                if variant not in exact:
+                    for value in values:
+                        add(variant, value)
         self.phrases: List[Tuple[str, FrozenSet[Any]]] = sorted(
             ((w, frozenset(v)) for w, v in phrases.items()), key=lambda p: -len(p[0])
         )
+        self.fuzzy = self._fuzzy(exact)
         self.sounds = [(pinyin.word_syllables(w), w) for w, _ in self.phrases if len(w) >= 2 and not w.isascii()]
         self.bands = self._bands()
 
@@ -121,6 +129,31 @@ class QuestionReader:
                 if len(having) < len(options):
                     for value in having:
                         add(part, value)
+
+    def _add_subjects(self, add) -> None:
+        """An option about a person ("随父亲落户") is also named by what people call them ("她爸")."""
+        for option in self.question.options:
+            for name, words in self.lang.subjects:
+                if any(w in option.label for w in words if len(w) > 1):
+                    others = [o for o in self.question.options if o is not option
+                              and any(w in o.label for w in words if len(w) > 1)]
+                    if not others:
+                        for word in words:
+                            add(word, option.value)
+
+    def _fuzzy(self, exact: Dict[str, set]) -> Dict[Any, set]:
+        """Pairs of characters found in one value's words only: "让会计去办" shares 会计 with
+        "会计办" and with nothing said for the other answer."""
+        pairs: Dict[Any, set] = {}
+        for word, values in exact.items():
+            for value in values:
+                pairs.setdefault(value, set()).update(fuzzy_bigrams(word))
+        return {v: p - set().union(*(q for w, q in pairs.items() if w != v)) for v, p in pairs.items()}
+
+    def loose(self, clause: "Clause") -> FrozenSet[Any]:
+        """Values whose own pairs of characters the clause uses, when it names none exactly."""
+        pairs = fuzzy_bigrams(clause.free)
+        return frozenset(v for v, own in self.fuzzy.items() if own & pairs)
 
     def _polar(self) -> Dict[bool, FrozenSet[Any]]:
         """Which options a bare yes or no picks, for a question asked as a yes/no question."""
@@ -162,17 +195,28 @@ class QuestionReader:
         negated = lang.negated_spans(text, [h.span for h in hits])
         for hit, neg in zip(hits, negated):
             hit.negated = neg
-        free = lang.masked(text, [h.span for h in hits])
-        return Clause(text, hits, free, lang.polarity(text, free, question_text), lang.unsure(free))
+        spans = [h.span for h in hits]
+        free = lang.masked(text, spans)
+        return Clause(text, hits, free, lang.polarity(text, free, question_text), lang.unsure(lang.blanked(text, spans)))
 
     def _hits(self, text: str) -> List[Hit]:
+        hits = self._all_hits(text)
+        if self.kind != "single" or len(hits) < 2:
+            return hits
+        # Chinese puts the head last: in "给我闺女" the person is 闺女, "给我" only leads to it.
+        ordered = sorted(hits, key=lambda h: h.span.start)
+        return [h for h, after in zip(ordered, ordered[1:] + [None])
+                if not (after and after.span.start == h.span.end and after.values != h.values
+                        and len(after.values) == len(h.values) == 1)]
+
+    def _all_hits(self, text: str) -> List[Hit]:
         taken = [False] * len(text)
         hits: List[Hit] = []
         short = len(text) <= 3
         for word, values in self.phrases:
             if len(word) == 1 and not word.isascii() and not (short or self.kind == "multi"):
                 continue
-            if word.isascii():
+            if word.isascii() and word.isalpha():  # "ok", "yes": the whole reply or nothing
                 if text == word:
                     hits.append(Hit(Span(0, len(text)), values))
                 continue
@@ -192,11 +236,15 @@ class QuestionReader:
             return text
         ends = list(starts[1:]) + [len(text)]
         for syllables, word in self.sounds:
+            # A two-syllable word heard inside a longer clause is too often a real other word
+            # ("到济南" is not "到期"); only short replies or longer words are put right.
+            if len(syllables) < 3 and len(sounds) > 3:
+                continue
             at = pinyin.find(sounds, syllables)
             if at >= 0:
                 start, end = starts[at], ends[at + len(syllables) - 1]
                 return text[:start] + word + text[end:]
-        if any("a" <= ch <= "z" for ch in text):
+        if text.isascii() and text.isalpha():
             return _spell_out(text, self.lang)
         return text
 
@@ -210,6 +258,17 @@ def _spell_out(text: str, lang: Language) -> str:
         match = next((w for w in words if len(w) == 1 and syllable & pinyin.word_syllables(w)[0]), None)
         out.append(match or _COMMON.get(next(iter(syllable)), "?"))
     return "".join(out)
+
+
+def _separated(word: str) -> List[str]:
+    """A verb and its object come apart in speech: "贷款" as "贷了款", "装网" as "装个网"."""
+    if len(word) < 2 or len(word) > 4 or not all("\u4e00" <= ch <= "\u9fff" for ch in word):
+        return []
+    head, rest = word[0], word[1:]
+    if head in "不没未无别":
+        return []
+    inserts = ("了", "过", "个") if len(word) > 2 else ("了", "过", "个", "了个")
+    return [head + mark + rest for mark in inserts]
 
 
 # A few function characters people type as pinyin that are not yes/no words themselves.
@@ -288,12 +347,23 @@ def _yes_no(reader: QuestionReader, clauses: List[Clause], whole: str, offer) ->
                 specific[value != hit.negated].append(i)
     said = [v for v in (True, False) if specific[v]]
     if len(said) == 1:
+        against = [c for i, c in enumerate(clauses) if i not in specific[said[0]] and not c.hits
+                   and c.polarity is (not said[0]) and reader.lang.negation_marks(c.free)
+                   and bigrams(c.text) & bigrams(reader.text)]
+        if against:  # "房子在我名下，她名下没有": ask again rather than guess
+            return NotUnderstood(q.id, "ambiguous", offer), []
         return Understood(said[0], whole), sorted(set(specific[said[0]]))
     if len(said) == 2:
         return NotUnderstood(q.id, "ambiguous", offer), []
     for i, clause in enumerate(clauses):
         if clause.polarity is not None:
             return Understood(clause.polarity, whole), [i]
+    for i, clause in enumerate(clauses):
+        loose = reader.loose(clause)
+        if len(loose) == 1:
+            value = next(iter(loose))
+            negated = bool(reader.lang.negation_marks(clause.free))
+            return Understood(value != negated, whole), [i]
     return NotUnderstood(q.id, "no_match", offer), []
 
 
@@ -327,6 +397,12 @@ def _single(reader: QuestionReader, clauses: List[Clause], whole: str, offer) ->
     band = _by_band(reader, clauses)
     if band is not None:
         return _understood(q, band, whole), list(range(len(clauses)))
+    if not denied:
+        loose = [(i, reader.loose(c)) for i, c in enumerate(clauses)
+                 if not c.hits and not reader.lang.negation_marks(c.free)]
+        values = set().union(*(v for _, v in loose)) if loose else set()
+        if len(values) == 1:
+            return _understood(q, values.pop(), whole), [i for i, v in loose if v]
     for i, clause in enumerate(clauses):
         polarity = False if reader.lang.mentions_none(clause.text) else clause.polarity
         if polarity is None or polarity not in reader.polar:

@@ -25,6 +25,7 @@ from bot.engine.interpret import (
 from bot.engine.outcome import display_answer
 from bot.engine.questionnaire import resolve
 from bot.text.normalize import normalize
+from bot.text.numbers import find_number
 from bot.text.reply import bigrams
 
 
@@ -178,7 +179,7 @@ def correct(
     and, last, the most recent answers decide between several."""
     vocab = cat.vocabulary
     lang = language(vocab)
-    body = lang.without_corrections(normalize(text).lower())
+    body = lang.without_corrections(normalize(text).lower()).strip("，, ")
     state = resolve(cb, answers, facts)
     answered = [cq for cq in cb.questions if state.source.get(cq.id) == "answer"]
     candidates: Dict[str, Any] = {}
@@ -220,8 +221,12 @@ def _corrected_value(cq: CompiledQuestion, body: str, current: Any, vocab, today
 
 
 def _specific(cq: CompiledQuestion, body: str, vocab) -> bool:
+    """The words name one of the question's own options (or a number in one of its bands)."""
     reader = reader_for(cq.question, vocab)
-    return any(reader.clause(c).hits for c in reader.lang.clauses(body))
+    clauses = reader.lang.clauses(body)
+    if reader.bands and any(find_number(c) for c in clauses):
+        return True
+    return any(reader.clause(c).hits for c in clauses)
 
 
 def _choose(cb: CompiledBundle, candidates: Dict[str, Any], body: str, lang, recent: Sequence[str]) -> Dict[str, Any]:

@@ -7,12 +7,15 @@ from dataclasses import dataclass
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.text.normalize import normalize
+from bot.text.numbers import chinese_to_number
 
 # Clause breaks: punctuation, spaces between words, and "but" words that start a new thought.
 _BREAK = re.compile(r"[\s,.!?;:~…，。！？；：～]+")
 _CONTRAST = re.compile(r"(?<=.)(?=但是|不过|可是|只是)")
 _DROP = re.compile(r"[\"'“”‘’()（）\[\]【】<>《》·*#]+")
-_MASK = "\x00"  # stands in for a matched word, so its characters are not read twice
+_MASK = "\x00"
+# A numeral of two characters or more ("六十", "八十五"), or one before a measure word ("三级").
+_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]{2,}|[一二两三四五六七八九十](?=[岁年级类套辆台个周天号层楼平])")  # stands in for a matched word, so its characters are not read twice
 
 # How far before a word a negation still governs it ("不挂招牌", "没有交过社保").
 NEGATION_REACH = 4
@@ -40,15 +43,19 @@ class Language:
     corrections: Tuple[str, ...]
     particles: Tuple[str, ...]
     fillers: Tuple[str, ...]
-    dialect_words: Tuple[Tuple[str, str], ...]  # several characters: replaced anywhere
-    dialect_openers: Dict[str, str]  # one character: replaced only where a clause starts
+    dialect_words: Tuple[Tuple[str, str], ...]  # replaced anywhere, longest first
+    dialect_openers: Dict[str, str]  # one character replaced only where a clause starts
     subjects: Tuple[Tuple[str, Tuple[str, ...]], ...]
 
     @classmethod
     def of(cls, vocab) -> "Language":
         replies = vocab.replies
-        longest = lambda words: tuple(sorted({w.lower() for w in words}, key=len, reverse=True))  # noqa: E731
-        dialect = {k: v for k, v in replies.dialect.items()}
+        dialect_words = tuple(sorted(replies.dialect.items(), key=lambda kv: -len(kv[0])))
+        bare = cls(*([()] * 12), dialect_words, {}, ())  # only to fold the word lists below
+
+        def longest(words: Iterable[str]) -> Tuple[str, ...]:
+            return tuple(sorted({bare.fold(w.lower()) for w in words}, key=len, reverse=True))
+
         return cls(
             yes_words=longest(vocab.yes_words),
             no_words=longest(vocab.no_words),
@@ -62,19 +69,19 @@ class Language:
             corrections=longest(replies.corrections),
             particles=longest(replies.particles),
             fillers=longest(replies.fillers),
-            dialect_words=tuple(sorted(((k, v) for k, v in dialect.items() if len(k) > 1),
-                                       key=lambda kv: -len(kv[0]))),
-            dialect_openers={k: v for k, v in dialect.items() if len(k) == 1},
+            dialect_words=dialect_words,
+            dialect_openers=dict(replies.dialect_openers),
             subjects=tuple((name, longest([name, *aliases])) for name, aliases in replies.subjects.items()),
         )
 
     # -- shaping the text ---------------------------------------------------------------------
     def fold(self, text: str) -> str:
-        """Dialect words replaced by common ones (used on replies and on the words they meet)."""
+        """Dialect words replaced by common ones and numbers written in figures ("六十多" and
+        "60多" alike); used on replies and on the words they are compared with."""
         for word, common in self.dialect_words:
             if word in text:
                 text = text.replace(word, common)
-        return text
+        return _NUMERAL.sub(_figures, text)
 
     def clauses(self, text: str) -> List[str]:
         """The reply cut into clauses, each folded and trimmed of fillers and particles."""
@@ -97,23 +104,39 @@ class Language:
             for particle in self.particles:
                 if clause.endswith(particle) and len(clause) > len(particle):
                     clause, changed = clause[: -len(particle)], True
-        if clause and clause[0] in self.dialect_openers and len(clause) > 1:
-            clause = self.dialect_openers[clause[0]] + clause[1:]
+        for word, common in self.dialect_openers.items():
+            if clause.startswith(word) and len(clause) > len(word):
+                clause = common + clause[len(word):]
         return clause
 
     # -- reading a clause ---------------------------------------------------------------------
-    def masked(self, clause: str, spans: Iterable[Span]) -> str:
-        """The clause with matched words and words that only look negative blanked out."""
+    @staticmethod
+    def blanked(clause: str, spans: Iterable[Span]) -> str:
+        """The clause with matched words blanked out."""
         chars = list(clause)
         for span in spans:
             chars[span.start:span.end] = _MASK * (span.end - span.start)
-        free = "".join(chars)
+        return "".join(chars)
+
+    def masked(self, clause: str, spans: Iterable[Span]) -> str:
+        """The clause with matched words and words that only look negative blanked out."""
+        free = self.blanked(clause, spans)
         for word in self.not_negating:
             free = free.replace(word, _MASK * len(word))
         return free
 
     def negation_marks(self, free: str) -> List[int]:
-        return [i for i, ch in enumerate(free) if ch in self.negations]
+        """Where negations start; a longer one ("哪还能") is one mark, not several."""
+        marks: List[int] = []
+        i = 0
+        while i < len(free):
+            word = next((w for w in self.negations if free.startswith(w, i)), None)
+            if word:
+                marks.append(i)
+                i += len(word)
+            else:
+                i += 1
+        return marks
 
     def negated_spans(self, clause: str, spans: Sequence[Span]) -> List[bool]:
         """Which matched words a negation governs: the word just after it ("不挂招牌"), or else
@@ -134,7 +157,16 @@ class Language:
         return negated
 
     def unsure(self, free: str) -> bool:
-        return any(word in free for word in self.unsure_words)
+        """A hedge ("不清楚", "忘了") not directly followed by a matched word: "忘了报年报" says
+        what was forgotten, an answer, not that the person does not know."""
+        for word in self.unsure_words:
+            at = free.find(word)
+            while at >= 0:
+                after = free[at + len(word):at + len(word) + 2]
+                if _MASK not in after:
+                    return True
+                at = free.find(word, at + 1)
+        return False
 
     def polarity(self, clause: str, free: str, question_text: str = "") -> Optional[bool]:
         """Yes, no or None for a clause that names no option: "在的", "还没交", "办过", "先不弄"."""
@@ -173,12 +205,27 @@ class Language:
         return [name for name, words in self.subjects if any(w in text for w in words)]
 
 
+def _figures(match: "re.Match[str]") -> str:
+    value = chinese_to_number(match.group(0))
+    if value is None or not float(value).is_integer():
+        return match.group(0)
+    return str(int(value))
+
+
 def bigrams(text: str) -> set:
     return {text[i:i + 2] for i in range(len(text) - 1) if _is_word(text[i:i + 2])}
 
 
+_FUNCTION = set("是的不没吗呢吧么还也都就")
+
+
 def _is_word(pair: str) -> bool:
-    return all("\u4e00" <= ch <= "\u9fff" for ch in pair)
+    return all("\u4e00" <= ch <= "\u9fff" for ch in pair) and not (set(pair) & _FUNCTION)
+
+
+def fuzzy_bigrams(text: str) -> set:
+    """Every pair of letters or characters, for loose overlap ("4S店帮办" with "4S店代办")."""
+    return {text[i:i + 2] for i in range(len(text) - 1) if _MASK not in text[i:i + 2]}
 
 
 def shares_word(text: str, other: str) -> bool:
