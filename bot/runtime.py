@@ -36,6 +36,7 @@ def build_services(settings: Optional[Settings] = None, handoff=None) -> Service
     engine = Engine(load_catalogue(settings.rules_dir, settings.cache_dir),
                     load_routing_examples(settings.data_dir / "nlu" / "bundles"))
     engine.prepare_routing()
+    engine.prepare_reading()
     return Services(
         engine=engine,
         identity=_SafeIdentity(provider_from_settings(settings)),

@@ -25,6 +25,7 @@ _RANGE = (
     (re.compile(r"(\d+)\D{0,2}(?:及以上|以上)"), lambda a: (float(a), float("inf"))),
     (re.compile(r"不满(\d+)"), lambda a: (float("-inf"), float(a) - 1e-9)),
 )
+_PRONOUN = re.compile(r"[我你他她俺咱]")
 _CLEAN = re.compile(r"[\s,.!?;:~…、，。！？；：～\"'“”‘’()（）\[\]【】<>《》-]+")
 
 
@@ -186,12 +187,12 @@ class QuestionReader:
     # -- one clause ---------------------------------------------------------------------------
     def clause(self, text: str, question_text: str = "") -> Clause:
         hits = self._hits(text)
-        if not hits and not text.isdigit():
+        lang = self.lang
+        if not hits and not text.isdigit() and text not in lang.yes_words and text not in lang.no_words:
             rewritten = self._by_sound(text)
             if rewritten != text:
                 text = rewritten
                 hits = self._hits(text)
-        lang = self.lang
         negated = lang.negated_spans(text, [h.span for h in hits])
         for hit, neg in zip(hits, negated):
             hit.negated = neg
@@ -203,11 +204,13 @@ class QuestionReader:
         hits = self._all_hits(text)
         if self.kind != "single" or len(hits) < 2:
             return hits
-        # Chinese puts the head last: in "给我闺女" the person is 闺女, "给我" only leads to it.
+        # Chinese puts the head last: in "给我闺女" the person is 闺女, "给我" only leads to it
+        # (a word with a pronoun right before another option's word; "爸爸妈妈" stays two).
         ordered = sorted(hits, key=lambda h: h.span.start)
         return [h for h, after in zip(ordered, ordered[1:] + [None])
                 if not (after and after.span.start == h.span.end and after.values != h.values
-                        and len(after.values) == len(h.values) == 1)]
+                        and len(after.values) == len(h.values) == 1
+                        and _PRONOUN.search(text[h.span.start:h.span.end]))]
 
     def _all_hits(self, text: str) -> List[Hit]:
         taken = [False] * len(text)
@@ -452,7 +455,7 @@ def _multi(reader: QuestionReader, clauses: List[Clause], whole: str, offer) -> 
             (denied if hit.negated else named).update(hit.values)
         if lang.mentions_none(clause.text):
             none = True
-        elif lang.mentions_all(clause.free):
+        elif lang.mentions_all(clause.free) and not clause.hits:  # "水电都要" is water and power
             every = True
         elif not clause.hits and polarity is None:
             polarity = clause.polarity
