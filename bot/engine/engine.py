@@ -154,7 +154,7 @@ class Engine:
         """The notice's lines for answers of "不知道": "如果…，还需要…" and what to confirm."""
         cb = self.compiled(bundle_id)
         confirm = [cb.by_id[q].question.text for q in outcome.to_confirm]
-        return render(self.catalogue, outcome.conditional, confirm)
+        return render(self.catalogue, cb, outcome.conditional, confirm)
 
     def explain(self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None) -> Trace:
         cb = self.compiled(bundle_id)

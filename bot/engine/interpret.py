@@ -450,9 +450,12 @@ def _multi(reader: QuestionReader, clauses: List[Clause], whole: str, offer) -> 
     every = none = False
     polarity: Optional[bool] = None
     used: List[int] = []
+    # "除了宽带，别的都要" leaves 宽带 out; "除了宽带，还要装水" adds to it.
+    leaving_out = any(lang.mentions_all(c.free) and not c.hits for c in clauses)
     for i, clause in enumerate(clauses):
         for hit in clause.hits:
-            (denied if hit.negated else named).update(hit.values)
+            out = hit.negated or (leaving_out and lang.excepting(clause.text))
+            (denied if out else named).update(hit.values)
         if lang.mentions_none(clause.text):
             none = True
         elif lang.mentions_all(clause.free) and not clause.hits:  # "水电都要" is water and power

@@ -80,8 +80,8 @@ class Conditional:
     question: str
     value: Any  # None: the answer is a number or a date; the line lists what it may add
     display: str
-    items: List[str] = field(default_factory=list)  # item names
-    materials: List[str] = field(default_factory=list)  # material names
+    items: List[str] = field(default_factory=list)  # item ids
+    materials: List[str] = field(default_factory=list)  # material ids
 
 
 @dataclass

@@ -43,10 +43,11 @@ def conditionals(cat: Catalogue, cb: CompiledBundle, answers: Mapping[str, Any],
                 continue
             if items or materials:
                 lines.append(Conditional(qid, question.text, value, display_answer(cat, question, value),
-                                         _names(cat, cb, items, "item"), _names(cat, cb, materials, "material")))
+                                         items, sorted(materials)))
         if pooled[0] or pooled[1]:
-            lines.append(Conditional(qid, question.text, None, "", _names(cat, cb, pooled[0], "item"),
-                                     _names(cat, cb, pooled[1], "material")))
+            order = [i.id for i in cb.bundle.items]
+            lines.append(Conditional(qid, question.text, None, "", sorted(pooled[0], key=order.index),
+                                     sorted(pooled[1])))
     return lines
 
 
@@ -58,20 +59,18 @@ def _added(cat: Catalogue, cb: CompiledBundle, answers: Mapping[str, Any], facts
     return items, materials
 
 
-def _names(cat: Catalogue, cb: CompiledBundle, ids, what: str) -> List[str]:
-    if what == "item":
-        names = {i.id: i.name for i in cb.bundle.items}
-        return [names[i] for i in sorted(ids, key=list(names).index)]
-    return [cat.materials[m].name for m in sorted(ids)]
+def _names(cat: Catalogue, cb: CompiledBundle, line: Conditional) -> List[str]:
+    names = {i.id: i.name for i in cb.bundle.items}
+    return [names[i] for i in line.items] + [cat.materials[m].name for m in line.materials]
 
 
-def render(cat: Catalogue, lines: List[Conditional], confirm: List[str]) -> List[str]:
+def render(cat: Catalogue, cb: CompiledBundle, lines: List[Conditional], confirm: List[str]) -> List[str]:
     """The lines of the notice for unknown answers, worded by rules/vocabulary.yml."""
     fmt = lambda key: cat.label("format", key)  # noqa: E731
     joiner = fmt("things_joiner")
     out = []
     for line in lines:
-        things = joiner.join([*line.items, *line.materials])
+        things = joiner.join(_names(cat, cb, line))
         key = "conditional_line" if line.value is not None else "conditional_open"
         out.append(fmt(key).format(question=line.question, value=line.display, things=things))
     out.extend(fmt("confirm_line").format(question=q) for q in confirm)

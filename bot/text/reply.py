@@ -39,6 +39,7 @@ class Language:
     negations: Tuple[str, ...]
     not_negating: Tuple[str, ...]
     done_endings: Tuple[str, ...]
+    excepts: Tuple[str, ...]
     both: Tuple[str, ...]
     corrections: Tuple[str, ...]
     particles: Tuple[str, ...]
@@ -51,7 +52,7 @@ class Language:
     def of(cls, vocab) -> "Language":
         replies = vocab.replies
         dialect_words = tuple(sorted(replies.dialect.items(), key=lambda kv: -len(kv[0])))
-        bare = cls(*([()] * 12), dialect_words, {}, ())  # only to fold the word lists below
+        bare = cls(*([()] * 13), dialect_words, {}, ())  # only to fold the word lists below
 
         def longest(words: Iterable[str]) -> Tuple[str, ...]:
             return tuple(sorted({bare.fold(w.lower()) for w in words}, key=len, reverse=True))
@@ -65,6 +66,7 @@ class Language:
             negations=longest(replies.negations),
             not_negating=longest(replies.not_negating),
             done_endings=longest(replies.done_endings),
+            excepts=longest(replies.excepts),
             both=longest(replies.both),
             corrections=longest(replies.corrections),
             particles=longest(replies.particles),
@@ -95,6 +97,9 @@ class Language:
         return out
 
     def _trim(self, clause: str) -> str:
+        for word, common in self.dialect_openers.items():
+            if clause.startswith(word) and len(clause) > len(word):
+                clause = common + clause[len(word):]
         changed = True
         while changed and clause:
             changed = False
@@ -104,9 +109,6 @@ class Language:
             for particle in self.particles:
                 if clause.endswith(particle) and len(clause) > len(particle):
                     clause, changed = clause[: -len(particle)], True
-        for word, common in self.dialect_openers.items():
-            if clause.startswith(word) and len(clause) > len(word):
-                clause = common + clause[len(word):]
         return clause
 
     # -- reading a clause ---------------------------------------------------------------------
@@ -140,18 +142,24 @@ class Language:
 
     def negated_spans(self, clause: str, spans: Sequence[Span]) -> List[bool]:
         """Which matched words a negation governs: the word just after it ("不挂招牌"), or else
-        every word before it back to the previous negation ("水、电不要", "医保那个不用改")."""
+        every word before it back to the previous negation ("水、电不要", "医保那个不用改").
+        A matched word that itself starts with a negation ("不挂") governs the others the same
+        way ("门头不挂"), never itself."""
         free = self.masked(clause, spans)
+        marks = [(m, None) for m in self.negation_marks(free)]
+        for j, span in enumerate(spans):
+            if any(clause.startswith(w, span.start) for w in self.negations):
+                marks.append((span.start, j))
         negated = [False] * len(spans)
         order = sorted(range(len(spans)), key=lambda i: spans[i].start)
         previous = -1
-        for mark in self.negation_marks(free):
-            after = [i for i in order if spans[i].start > mark]
+        for mark, own in sorted(marks, key=lambda m: m[0]):
+            after = [i for i in order if spans[i].start >= mark and i != own]
             if after and spans[after[0]].start - mark <= NEGATION_REACH:
                 negated[after[0]] = True
             else:
                 for i in order:
-                    if previous < spans[i].start and spans[i].end <= mark:
+                    if i != own and previous < spans[i].start and spans[i].end <= mark:
                         negated[i] = True
             previous = mark
         return negated
@@ -186,6 +194,9 @@ class Language:
         if question_text and shares_word(bare, question_text):
             return True  # an echo of the question's own verb: "领一张", "刻过"
         return None
+
+    def excepting(self, clause: str) -> bool:
+        return any(clause.startswith(word) for word in self.excepts)
 
     def mentions_all(self, free: str) -> bool:
         return any(word in free for word in self.all_words)
