@@ -144,6 +144,7 @@ class ReplyWords(Strict):
     negations: List[Text] = []  # a mention governed by one of these is denied ("不挂招牌")
     not_negating: List[Text] = []  # look like a negation but are not ("不光", "没问题")
     done_endings: List[Text] = []  # a verb ending in one of these affirms ("办过", "缴了")
+    cancelling: List[Text] = []  # "不开发票不行": a negation before one of these is a yes
     excepts: List[Text] = []  # "除了宽带，别的都要": the words after one are left out of "all"
     both: List[Text] = []  # "我俩都是…": the same answer for the questions it names
     corrections: List[Text] = []  # "不对，…": a correction of an earlier answer

@@ -25,7 +25,11 @@ _RANGE = (
     (re.compile(r"(\d+)\D{0,2}(?:及以上|以上)"), lambda a: (float(a), float("inf"))),
     (re.compile(r"不满(\d+)"), lambda a: (float("-inf"), float(a) - 1e-9)),
 )
+# A bare yes/no ("在的", "不是", "没有呢") picks an option by its meaning; a longer clause must
+# name the option.
+SHORT_REPLY = 4
 _PRONOUN = re.compile(r"[我你他她俺咱]")
+_LINK = re.compile(r"[家的们]?")  # "给我闺女", "给我家孩子"
 _CLEAN = re.compile(r"[\s,.!?;:~…、，。！？；：～\"'“”‘’()（）\[\]【】<>《》-]+")
 
 
@@ -147,6 +151,8 @@ class QuestionReader:
         "会计办" and with nothing said for the other answer."""
         pairs: Dict[Any, set] = {}
         for word, values in exact.items():
+            if any(n in word for n in self.lang.negations):
+                continue  # "没有打算" says nothing about "有打算"
             for value in values:
                 pairs.setdefault(value, set()).update(fuzzy_bigrams(word))
         return {v: p - set().union(*(q for w, q in pairs.items() if w != v)) for v, p in pairs.items()}
@@ -208,9 +214,9 @@ class QuestionReader:
         # (a word with a pronoun right before another option's word; "爸爸妈妈" stays two).
         ordered = sorted(hits, key=lambda h: h.span.start)
         return [h for h, after in zip(ordered, ordered[1:] + [None])
-                if not (after and after.span.start == h.span.end and after.values != h.values
-                        and len(after.values) == len(h.values) == 1
-                        and _PRONOUN.search(text[h.span.start:h.span.end]))]
+                if not (after and after.values != h.values and len(after.values) == len(h.values) == 1
+                        and _PRONOUN.search(text[h.span.start:h.span.end])
+                        and _LINK.fullmatch(text[h.span.end:after.span.start]))]
 
     def _all_hits(self, text: str) -> List[Hit]:
         taken = [False] * len(text)
@@ -353,7 +359,9 @@ def _yes_no(reader: QuestionReader, clauses: List[Clause], whole: str, offer) ->
         against = [c for i, c in enumerate(clauses) if i not in specific[said[0]] and not c.hits
                    and c.polarity is (not said[0]) and reader.lang.negation_marks(c.free)
                    and bigrams(c.text) & bigrams(reader.text)]
-        if against:  # "房子在我名下，她名下没有": ask again rather than guess
+        but = [c for i, c in enumerate(clauses) if i not in specific[said[0]] and not c.hits
+               and reader.lang.contrasting(c.text) and bigrams(c.text) & bigrams(reader.text)]
+        if against or but:  # "房子在我名下，她名下没有", "一楼，但是座位超过50个": ask again
             return NotUnderstood(q.id, "ambiguous", offer), []
         return Understood(said[0], whole), sorted(set(specific[said[0]]))
     if len(said) == 2:
@@ -400,21 +408,23 @@ def _single(reader: QuestionReader, clauses: List[Clause], whole: str, offer) ->
     band = _by_band(reader, clauses)
     if band is not None:
         return _understood(q, band, whole), list(range(len(clauses)))
+    for i, clause in enumerate(clauses):
+        polarity = False if reader.lang.mentions_none(clause.text) else clause.polarity
+        if polarity is None or polarity not in reader.polar:
+            continue
+        if len(clause.text) > SHORT_REPLY:
+            break  # "想把户口迁到济南来" is not a bare yes to "户口是济南的吗"
+        picked = set(reader.polar[polarity]) & candidates
+        if len(picked) == 1:
+            return _understood(q, picked.pop(), whole), [i]
+        if picked:
+            return NotUnderstood(q.id, "ambiguous", [o for o in offer if o[0] in picked]), []
     if not denied:
         loose = [(i, reader.loose(c)) for i, c in enumerate(clauses)
                  if not c.hits and not reader.lang.negation_marks(c.free)]
         values = set().union(*(v for _, v in loose)) if loose else set()
         if len(values) == 1:
             return _understood(q, values.pop(), whole), [i for i, v in loose if v]
-    for i, clause in enumerate(clauses):
-        polarity = False if reader.lang.mentions_none(clause.text) else clause.polarity
-        if polarity is None or polarity not in reader.polar:
-            continue
-        picked = set(reader.polar[polarity]) & candidates
-        if len(picked) == 1:
-            return _understood(q, picked.pop(), whole), [i]
-        if picked:
-            return NotUnderstood(q.id, "ambiguous", [o for o in offer if o[0] in picked]), []
     if denied and len(candidates) < len(reader.values):
         return NotUnderstood(q.id, "ambiguous", [o for o in offer if o[0] in candidates]), []
     return NotUnderstood(q.id, "no_match", offer), []
@@ -451,15 +461,16 @@ def _multi(reader: QuestionReader, clauses: List[Clause], whole: str, offer) -> 
     polarity: Optional[bool] = None
     used: List[int] = []
     # "除了宽带，别的都要" leaves 宽带 out; "除了宽带，还要装水" adds to it.
-    leaving_out = any(lang.mentions_all(c.free) and not c.hits for c in clauses)
+    leaving_out = any(lang.mentions_all(c.free) and (not c.hits or lang.excepting(c.text)) for c in clauses)
     for i, clause in enumerate(clauses):
         for hit in clause.hits:
             out = hit.negated or (leaving_out and lang.excepting(clause.text))
             (denied if out else named).update(hit.values)
-        if lang.mentions_none(clause.text):
-            none = True
-        elif lang.mentions_all(clause.free) and not clause.hits:  # "水电都要" is water and power
-            every = True
+        negative = bool(lang.negation_marks(clause.free))
+        if lang.mentions_none(clause.text) or (lang.mentions_all(clause.free) and negative and not clause.hits):
+            none = True  # "都不要", "别的没有"
+        elif lang.mentions_all(clause.free) and (not clause.hits or lang.excepting(clause.text)):
+            every = True  # "水电都要" is water and power; "除了电视都要" is the rest
         elif not clause.hits and polarity is None:
             polarity = clause.polarity
         if clause.hits or none or every or clause.polarity is not None:

@@ -12,6 +12,7 @@ from bot.text.numbers import chinese_to_number
 # Clause breaks: punctuation, spaces between words, and "but" words that start a new thought.
 _BREAK = re.compile(r"[\s,.!?;:~…，。！？；：～]+")
 _CONTRAST = re.compile(r"(?<=.)(?=但是|不过|可是|只是)")
+_CONTRAST_START = re.compile(r"^(但是|不过|可是|只是|但)")
 _DROP = re.compile(r"[\"'“”‘’()（）\[\]【】<>《》·*#]+")
 _MASK = "\x00"
 # A numeral of two characters or more ("六十", "八十五"), or one before a measure word ("三级").
@@ -39,6 +40,7 @@ class Language:
     negations: Tuple[str, ...]
     not_negating: Tuple[str, ...]
     done_endings: Tuple[str, ...]
+    cancelling: Tuple[str, ...]
     excepts: Tuple[str, ...]
     both: Tuple[str, ...]
     corrections: Tuple[str, ...]
@@ -52,7 +54,7 @@ class Language:
     def of(cls, vocab) -> "Language":
         replies = vocab.replies
         dialect_words = tuple(sorted(replies.dialect.items(), key=lambda kv: -len(kv[0])))
-        bare = cls(*([()] * 13), dialect_words, {}, ())  # only to fold the word lists below
+        bare = cls(*([()] * 14), dialect_words, {}, ())  # only to fold the word lists below
 
         def longest(words: Iterable[str]) -> Tuple[str, ...]:
             return tuple(sorted({bare.fold(w.lower()) for w in words}, key=len, reverse=True))
@@ -66,6 +68,7 @@ class Language:
             negations=longest(replies.negations),
             not_negating=longest(replies.not_negating),
             done_endings=longest(replies.done_endings),
+            cancelling=longest(replies.cancelling),
             excepts=longest(replies.excepts),
             both=longest(replies.both),
             corrections=longest(replies.corrections),
@@ -145,6 +148,8 @@ class Language:
         every word before it back to the previous negation ("水、电不要", "医保那个不用改").
         A matched word that itself starts with a negation ("不挂") governs the others the same
         way ("门头不挂"), never itself."""
+        if self.cancelled(clause):  # "不开发票不行": the negative word itself is denied
+            return [any(clause.startswith(w, sp.start) for w in self.negations) for sp in spans]
         free = self.masked(clause, spans)
         marks = [(m, None) for m in self.negation_marks(free)]
         for j, span in enumerate(spans):
@@ -184,7 +189,7 @@ class Language:
         if clause in self.yes_words:
             return True
         if self.negation_marks(free):
-            return False
+            return self.cancelled(clause)
         if not bare:
             return None
         if any(bare.startswith(w) for w in self.yes_words if not w.isascii()):
@@ -195,8 +200,16 @@ class Language:
             return True  # an echo of the question's own verb: "领一张", "刻过"
         return None
 
+    def contrasting(self, clause: str) -> bool:
+        return bool(_CONTRAST_START.match(clause))
+
     def excepting(self, clause: str) -> bool:
         return any(clause.startswith(word) for word in self.excepts)
+
+    def cancelled(self, clause: str) -> bool:
+        """"不开发票不行": a negation undone by a "must" ending is a yes."""
+        return any(clause.endswith(e) and len(clause) > len(e) and self.negation_marks(clause[: -len(e)])
+                   for e in self.cancelling)
 
     def mentions_all(self, free: str) -> bool:
         return any(word in free for word in self.all_words)

@@ -236,3 +236,27 @@ def test_a_reply_fitting_no_option_says_what_was_not_understood(reply) -> None:
 
 def test_a_reply_fitting_no_option_offers_the_options_again(reply) -> None:
     assert [v for v, _ in reply("newborn", "father_hukou", "他在工厂上夜班").miss.options] == ["local", "non_local"]
+
+
+# -- shapes found while tuning on the development set -------------------------------------------
+
+@pytest.mark.parametrize("bundle_id, question_id, text, expected", [
+    ("business_opening", "want_invoices", "不开发票不行，客户要", True),            # a negation undone
+    ("retirement", "contribution_years_enough", "还差一年才满", False),             # 还差 denies
+    ("social_assistance", "needs", "孩子上大学学费交不起", ["school"]),            # 交不起 is hardship
+    ("property_transfer", "utilities", "除了有线电视都要", ["water", "power", "gas", "broadband"]),
+    ("utility_connection", "services", "燃气要装，别的没有", ["gas"]),             # an all-word denied
+    ("social_security_card", "for_whom", "给俺家孩子", "child"),                    # a lead-in and its head
+    ("restaurant_opening", "outdoor_sign", "还没想好", UNKNOWN),                    # undecided is unknown
+])
+def test_reply_shapes_found_while_tuning(reply, bundle_id, question_id, text, expected) -> None:
+    assert value(reply(bundle_id, question_id, text), question_id) == expected
+
+
+@pytest.mark.parametrize("bundle_id, question_id, text", [
+    ("marriage", "family_plan", "有打算"),                         # yes, but planning or pregnant?
+    ("restaurant_opening", "ground_floor", "一楼，但是座位超过50个"),  # a "but" on the question's subject
+    ("posthumous", "owned_property", "房子是她儿子的，她名下没有房"),  # a named yes against a topical no
+])
+def test_a_reply_pulling_two_ways_is_asked_again_rather_than_guessed(reply, bundle_id, question_id, text) -> None:
+    assert reply(bundle_id, question_id, text).miss.reason == "ambiguous"
