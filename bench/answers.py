@@ -124,7 +124,8 @@ def _free_run(engine: Engine, bundle_id: str, person: Dict[str, Any], facts: Fac
             if other == qid:
                 if understood.value != truth:
                     tally.wrong[kind] += 1
-                    tally.notes.append(f"WRONG {where}: {qid} «{reply['say']}» → {understood.value!r}, clerk: {truth!r}")
+                    tally.notes.append(f"WRONG {where}: {qid} «{reply['say']}» → {understood.value!r}, "
+                                       f"clerk: {truth!r}")
             elif other in replies:
                 if understood.value != expected:
                     tally.also_wrong += 1
@@ -244,7 +245,8 @@ def _report(tally: Tally, corrections: List[int], no_match: List[int], bundles: 
     write_record("answers", {
         "asked": asked, "accepted": accepted, "share": round(share, 2), "wrong": wrong,
         "differ": tally.differ, "conversations": tally.conversations,
-        "per_kind": {k: {"asked": tally.asked[k], "accepted": tally.accepted[k], "wrong": tally.wrong[k]} for k in kinds},
+        "per_kind": {k: {"asked": tally.asked[k], "accepted": tally.accepted[k], "wrong": tally.wrong[k]}
+                     for k in kinds},
         "also": [tally.also_found, tally.also_expected], "corrections": corrections, "no_match": no_match,
         "first_message": [tally.accepted["first_message"], fm_expected], "cost": cost,
         "correction_cost": correction_cost,

@@ -11,10 +11,9 @@ from bot.catalogue.model import Bundle, Question
 from bot.engine.compiled import CompiledBundle, compile_bundle
 from bot.engine.explain import Trace, explain
 from bot.engine.facts import Facts, anonymous
-from bot.engine.interpret import Interpretation, interpret, language, reader_for
-from bot.engine.reading import Reading, correct, echo, read_reply
-from bot.engine.unknowns import conditionals, render, unknown_questions
+from bot.engine.interpret import Interpretation, interpret
 from bot.engine.outcome import Outcome, compute_outcome, display_answer
+from bot.engine.question_words import language, reader_for
 from bot.engine.questionnaire import (
     Step,
     UnknownQuestion,
@@ -25,7 +24,9 @@ from bot.engine.questionnaire import (
     resolve,
     set_answer,
 )
+from bot.engine.reading import Reading, correct, echo, read_reply
 from bot.engine.routing import Candidate, Router
+from bot.engine.unknowns import conditionals, render, unknown_questions
 from bot.text.pinyin import syllables
 
 

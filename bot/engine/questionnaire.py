@@ -10,7 +10,7 @@ from bot.catalogue.values import InvalidAnswer, coerce_answer
 from bot.engine.compiled import CompiledBundle, CompiledQuestion
 from bot.engine.evaluate import Context
 from bot.engine.facts import Facts
-from bot.engine.interpret import reader_for
+from bot.engine.question_words import reader_for
 
 
 class UnknownQuestion(KeyError):

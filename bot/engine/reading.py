@@ -12,17 +12,9 @@ from bot.catalogue.model import Question
 from bot.catalogue.values import UNKNOWN, InvalidAnswer, coerce_answer
 from bot.engine.compiled import CompiledBundle, CompiledQuestion
 from bot.engine.facts import Facts
-from bot.engine.interpret import (
-    Clause,
-    Interpretation,
-    NotUnderstood,
-    QuestionReader,
-    Understood,
-    language,
-    read,
-    reader_for,
-)
+from bot.engine.interpret import Interpretation, NotUnderstood, Understood, read
 from bot.engine.outcome import display_answer
+from bot.engine.question_words import Clause, QuestionReader, language, reader_for
 from bot.engine.questionnaire import resolve
 from bot.text.normalize import normalize
 from bot.text.numbers import find_number
@@ -80,7 +72,9 @@ def read_reply(
     return Reading(found, miss)
 
 
-def _open_questions(cb: CompiledBundle, answers: Mapping[str, Any], facts: Facts, exclude: set) -> List[CompiledQuestion]:
+def _open_questions(
+    cb: CompiledBundle, answers: Mapping[str, Any], facts: Facts, exclude: set,
+) -> List[CompiledQuestion]:
     state = resolve(cb, answers, facts)
     return [cq for cq in state.pending if cq.id not in exclude and cq.statically_relevant]
 

@@ -14,9 +14,9 @@ _BREAK = re.compile(r"[\s,.!?;:~…，。！？；：～]+")
 _CONTRAST = re.compile(r"(?<=.)(?=但是|不过|可是|只是)")
 _CONTRAST_START = re.compile(r"^(但是|不过|可是|只是|但)")
 _DROP = re.compile(r"[\"'“”‘’()（）\[\]【】<>《》·*#]+")
-_MASK = "\x00"
+_MASK = "\x00"  # stands in for a matched word, so its characters are not read twice
 # A numeral of two characters or more ("六十", "八十五"), or one before a measure word ("三级").
-_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]{2,}|[一二两三四五六七八九十](?=[岁年级类套辆台个周天号层楼平])")  # stands in for a matched word, so its characters are not read twice
+_NUMERAL = re.compile(r"[一二两三四五六七八九十百千]{2,}|[一二两三四五六七八九十](?=[岁年级类套辆台个周天号层楼平])")
 
 # How far before a word a negation still governs it ("不挂招牌", "没有交过社保").
 NEGATION_REACH = 4
@@ -51,7 +51,7 @@ class Language:
     subjects: Tuple[Tuple[str, Tuple[str, ...]], ...]
 
     @classmethod
-    def of(cls, vocab) -> "Language":
+    def of(cls, vocab) -> Language:
         replies = vocab.replies
         dialect_words = tuple(sorted(replies.dialect.items(), key=lambda kv: -len(kv[0])))
         bare = cls(*([()] * 14), dialect_words, {}, ())  # only to fold the word lists below
@@ -229,7 +229,7 @@ class Language:
         return [name for name, words in self.subjects if any(w in text for w in words)]
 
 
-def _figures(match: "re.Match[str]") -> str:
+def _figures(match: re.Match[str]) -> str:
     value = chinese_to_number(match.group(0))
     if value is None or not float(value).is_integer():
         return match.group(0)

@@ -67,7 +67,8 @@ def test_an_outcome_without_unknown_answers_has_no_conditional_lines(engine: Eng
 def test_the_notice_lines_are_worded_by_the_vocabulary(engine: Engine) -> None:
     outcome = engine.outcome("newborn", _answers(engine, "newborn", NEWBORN))
     lines = engine.unknown_notes("newborn", outcome)
-    assert (lines[0].startswith("如果“孩子母亲是否参加了职工医保"), lines[-1].startswith("请到窗口确认：")) == (True, True)
+    assert (lines[0].startswith("如果“孩子母亲是否参加了职工医保"), lines[-1].startswith("请到窗口确认：")) == (
+        True, True)
 
 
 def test_a_date_answered_unknown_says_what_it_may_add(engine: Engine) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.catalogue import Catalogue
-from bot.engine.interpret import language
+from bot.engine.question_words import language
 from bot.text.reply import Language, Span
 
 
