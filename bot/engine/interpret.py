@@ -13,12 +13,9 @@ from bot.engine.question_words import Clause, QuestionReader, clean, offered, re
 from bot.text.dates import parse_age_months, parse_age_years, parse_date
 from bot.text.normalize import normalize
 from bot.text.numbers import find_number, to_int_or_float
-from bot.text.reply import bigrams
+from bot.text.reply import BARE_REPLY, bigrams
 
 _ORDINAL = re.compile(r"^(?:第)?([0-9一二三四五六七八九十]+)(?:个|项|种|条)?$")
-# A bare yes/no ("在的", "不是", "没有呢") picks an option by its meaning; a longer clause must
-# name the option.
-SHORT_REPLY = 4
 
 
 @dataclass(frozen=True)
@@ -163,7 +160,7 @@ def _single(reader: QuestionReader, clauses: List[Clause], whole: str, offer) ->
         polarity = False if reader.lang.mentions_none(clause.text) else clause.polarity
         if polarity is None or polarity not in reader.polar:
             continue
-        if len(clause.text) > SHORT_REPLY:
+        if len(clause.text) > BARE_REPLY:
             break  # "想把户口迁到济南来" is not a bare yes to "户口是济南的吗"
         picked = set(reader.polar[polarity]) & candidates
         if len(picked) == 1:

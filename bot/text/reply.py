@@ -18,6 +18,8 @@ _MASK = "\x00"  # stands in for a matched word, so its characters are not read t
 # A numeral of two characters or more ("六十", "八十五"), or one before a measure word ("三级").
 _NUMERAL = re.compile(r"[一二两三四五六七八九十百千]{2,}|[一二两三四五六七八九十](?=[岁年级类套辆台个周天号层楼平])")
 
+# A reply this short is a bare yes/no ("在的", "还没交", "先不弄"); a longer one must say more.
+BARE_REPLY = 4
 # How far before a word a negation still governs it ("不挂招牌", "没有交过社保").
 NEGATION_REACH = 4
 
@@ -182,7 +184,17 @@ class Language:
         return False
 
     def polarity(self, clause: str, free: str, question_text: str = "") -> Optional[bool]:
-        """Yes, no or None for a clause that names no option: "在的", "还没交", "办过", "先不弄"."""
+        """Yes, no or None for a clause that names no option: "在的", "还没交", "办过", "先不弄".
+        A longer clause counts only if it speaks of the question's own things: "我也说不上来"
+        is no "no" to "孩子是在本市的医院出生的吗"."""
+        polarity = self._polarity(clause, free, question_text)
+        bare = free.replace(_MASK, "")
+        if polarity is not None and question_text and len(bare) > BARE_REPLY:
+            if not (set(bare) - _NO_TOPIC) & set(question_text):
+                return None
+        return polarity
+
+    def _polarity(self, clause: str, free: str, question_text: str) -> Optional[bool]:
         bare = free.replace(_MASK, "")
         if clause in self.no_words:
             return False
@@ -240,7 +252,10 @@ def bigrams(text: str) -> set:
     return {text[i:i + 2] for i in range(len(text) - 1) if _is_word(text[i:i + 2])}
 
 
+# Characters that make no word of their own in a pair (`bigrams`), and those that carry no
+# topic (the check of a longer yes/no clause against its question).
 _FUNCTION = set("是的不没吗呢吧么还也都就")
+_NO_TOPIC = _FUNCTION | set("了有在我你他她它要啊呀个一")
 
 
 def _is_word(pair: str) -> bool:
