@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run|train|shell|rules check|rules graph <id>|guide <id>`."""
+"""Command line: `python -m bot run|train|shell|rules check|rules graph <id>|guide <id>|conversation show <id>`."""
 
 from __future__ import annotations
 
@@ -59,6 +59,12 @@ def _guide(args: argparse.Namespace) -> int:
     return 0 if guide(cat, args.bundle_id, explain=args.explain) is not None else 1
 
 
+def _conversation(args: argparse.Namespace) -> int:
+    from bot.conversation_cli import show
+
+    return show(get_settings(), args.conversation_id)
+
+
 def _launcher(args: argparse.Namespace) -> int:
     from bot.launcher import cli
 
@@ -86,6 +92,12 @@ def main(argv: Optional[List[str]] = None) -> int:
     guide.add_argument("--rules")
     guide.add_argument("--explain", action="store_true", help="print the trace at the end")
     guide.set_defaults(handler=_guide)
+
+    conversation = sub.add_parser("conversation", help="read a conversation back")
+    conversation_sub = conversation.add_subparsers(dest="conversation_command", required=True)
+    show = conversation_sub.add_parser("show", help="print its transcript (masked), stage and mode")
+    show.add_argument("conversation_id")
+    conversation.set_defaults(handler=_conversation)
 
     for name, text in (("run", "start every service (the embedded default)"),
                        ("train", "train the model if its inputs changed"),

@@ -1,13 +1,15 @@
-"""`python -m bot.action_server`: Rasa's action server with our services and the outbox worker."""
+"""`python -m bot.action_server`: Rasa's action server with the dialogue and the outbox worker."""
 
 from __future__ import annotations
 
 import logging
+from functools import partial
 
 from rasa_sdk.endpoint import create_app
 from sanic import Sanic
 
 from bot import heap, runtime
+from bot.dialogue.announcements import announce_delivered
 from bot.handoff import HandoffClient, OutboxWorker
 from bot.privacy import configure_logging
 from bot.settings import Settings, get_settings
@@ -22,11 +24,15 @@ def build_app(settings: Settings) -> Sanic:
     async def start_services(app: Sanic, _loop) -> None:
         # The aiohttp session inside the client belongs to this event loop.
         client = HandoffClient.from_settings(settings)
-        runtime.install(runtime.build_services(settings, handoff=client))
+        dialogue = runtime.build_dialogue(settings, handoff=client)
+        runtime.install(dialogue)
+        delivery = runtime.delivery(dialogue)
         app.ctx.handoff = client
-        app.ctx.worker = OutboxWorker(client)
+        app.ctx.worker = OutboxWorker(
+            client, announce=partial(announce_delivered, delivery, dialogue.services.engine.catalogue.messages)
+        )
         await app.ctx.worker.start()
-        logger.info("action server ready: %d bundles", len(runtime.services().engine.catalogue.bundles))
+        logger.info("action server ready: %d bundles", len(dialogue.services.engine.catalogue.bundles))
 
     @app.after_server_start
     async def settle_heap(_app: Sanic, _loop) -> None:

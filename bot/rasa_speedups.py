@@ -1,7 +1,9 @@
 """Fixes for Rasa 3.6 internals that cost more per turn than everything else we do.
 
-Installed once by our REST channel when the Rasa server builds it (`install()`), so it only
-ever runs inside the Rasa server process. Each fix keeps Rasa's behaviour and messages."""
+Installed explicitly at the Rasa server's start by `python -m bot.rasa_server` (`install()`),
+before Rasa builds anything, whatever channels are configured. Each fix keeps Rasa's behaviour
+and messages; tests/test_rasa_speedups.py fails if the pinned Rasa stops behaving as they
+assume."""
 
 from __future__ import annotations
 

@@ -1,40 +1,41 @@
-"""好差评: ratings and comments after a hand-off, kept in SQLite."""
+"""好差评: ratings and comments after a hand-off, rows in the bot's database."""
 
 from __future__ import annotations
 
-import sqlite3
-import threading
 import time
-from pathlib import Path
-from typing import List, Optional, Tuple
+from dataclasses import dataclass
+from typing import List, Optional
 
+from sqlalchemy import select
+
+from bot.db import Database
+from bot.db.tables import ratings as table
 from bot.privacy import mask_text
+
+MAX_COMMENT_CHARS = 500
+
+
+@dataclass(frozen=True)
+class Rating:
+    conversation_id: str
+    bundle_id: Optional[str]
+    receipt_no: Optional[str]
+    stars: Optional[int]
+    comment: Optional[str]
 
 
 class RatingStore:
-    def __init__(self, path: Path) -> None:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None)
-        self._db.execute("PRAGMA journal_mode=WAL")
-        self._db.execute(
-            "CREATE TABLE IF NOT EXISTS ratings (id INTEGER PRIMARY KEY, at REAL NOT NULL,"
-            " conversation_id TEXT, bundle_id TEXT, receipt_no TEXT, stars INTEGER, comment TEXT)"
-        )
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
-    def record(self, conversation_id: str, bundle_id: Optional[str], receipt_no: Optional[str],
-               stars: Optional[int], comment: Optional[str]) -> None:
+    async def record(self, conversation_id: str, bundle_id: Optional[str], receipt_no: Optional[str],
+                     stars: Optional[int], comment: Optional[str]) -> None:
         # Comments are free text: people type phone numbers into them. Keep them masked.
-        with self._lock:
-            self._db.execute(
-                "INSERT INTO ratings (at, conversation_id, bundle_id, receipt_no, stars, comment)"
-                " VALUES (?, ?, ?, ?, ?, ?)",
-                (time.time(), conversation_id, bundle_id, receipt_no, stars,
-                 mask_text(comment)[:500] if comment else None),
-            )
+        values = dict(at=time.time(), conversation_id=conversation_id, bundle_id=bundle_id, receipt_no=receipt_no,
+                      stars=stars, comment=mask_text(comment)[:MAX_COMMENT_CHARS] if comment else None)
+        await self.db.run(lambda conn: conn.execute(table.insert().values(**values)), writer=True)
 
-    def all(self) -> List[Tuple]:
-        with self._lock:
-            return self._db.execute(
-                "SELECT conversation_id, bundle_id, receipt_no, stars, comment FROM ratings ORDER BY id"
-            ).fetchall()
+    async def all(self) -> List[Rating]:
+        c = table.c
+        query = select(c.conversation_id, c.bundle_id, c.receipt_no, c.stars, c.comment).order_by(c.id)
+        return await self.db.run(lambda conn: [Rating(*row) for row in conn.execute(query)])

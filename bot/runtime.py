@@ -6,7 +6,11 @@ import logging
 from typing import Optional
 
 from bot.catalogue import load_catalogue
+from bot.db import open_database
+from bot.dialogue.delivery import Delivery
+from bot.dialogue.handler import Dialogue
 from bot.dialogue.services import Services
+from bot.dialogue.store import ConversationStore
 from bot.engine.engine import Engine
 from bot.engine.routing_examples import load_routing_examples
 from bot.identity.provider import IdentityUnavailable, provider_from_settings
@@ -14,7 +18,7 @@ from bot.ratings import RatingStore
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
-_services: Optional[Services] = None
+_dialogue: Optional[Dialogue] = None
 
 
 class _SafeIdentity:
@@ -31,27 +35,37 @@ class _SafeIdentity:
             return None
 
 
-def build_services(settings: Optional[Settings] = None, handoff=None) -> Services:
-    settings = settings or get_settings()
+def build_engine(settings: Settings) -> Engine:
     engine = Engine(load_catalogue(settings.rules_dir, settings.cache_dir),
                     load_routing_examples(settings.data_dir / "nlu" / "bundles"))
     engine.prepare_routing()
     engine.prepare_reading()
-    return Services(
-        engine=engine,
+    return engine
+
+
+def build_dialogue(settings: Optional[Settings] = None, handoff=None) -> Dialogue:
+    settings = settings or get_settings()
+    db = open_database(settings.db_url)
+    services = Services(
+        engine=build_engine(settings),
         identity=_SafeIdentity(provider_from_settings(settings)),
         handoff=handoff,
-        ratings=RatingStore(settings.var_dir / "ratings.db"),
+        ratings=RatingStore(db),
     )
+    return Dialogue(services, ConversationStore(db))
 
 
-def install(services: Services) -> None:
-    global _services
-    _services = services
+def delivery(dialogue: Dialogue) -> Delivery:
+    return Delivery(dialogue.store)
 
 
-def services() -> Services:
-    global _services
-    if _services is None:
-        _services = build_services()
-    return _services
+def install(dialogue: Dialogue) -> None:
+    global _dialogue
+    _dialogue = dialogue
+
+
+def dialogue() -> Dialogue:
+    global _dialogue
+    if _dialogue is None:
+        _dialogue = build_dialogue()
+    return _dialogue

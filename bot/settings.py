@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
 from pydantic import BaseSettings, Field
 
@@ -12,6 +13,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 class Settings(BaseSettings):
     """One place for ports, paths and secrets; env vars named BOT_<FIELD> override."""
+
+    # "embedded": everything on localhost with demo data and stand-ins (make run, tests);
+    # "production": no demo logins, no stand-ins, and refuses sample or missing secrets.
+    profile: Literal["embedded", "production"] = "embedded"
 
     host: str = "127.0.0.1"
     rasa_port: int = 5005
@@ -25,6 +30,9 @@ class Settings(BaseSettings):
     intake_token: str = "change-me-intake-token"
     intake_url: str = ""
     intake_database_url: str = ""
+    # The bot's own records (conversations, transcript, outbox, ratings): SQLite under var/
+    # by default; `postgresql://…` for several processes on several machines.
+    database_url: str = ""
 
     identity_provider: str = "demo"
     identity_url: str = ""
@@ -36,11 +44,6 @@ class Settings(BaseSettings):
     config_file: Path = ROOT / "config.yml"
     domain_file: Path = ROOT / "domain.yml"
     data_dir: Path = ROOT / "data"
-
-    # Rasa server processes sharing the port; conversations are locked in SQLite so several
-    # can serve them. One is the default: socket.io's long-polling needs every request of a
-    # client to reach the same process (there is no sticky routing in front of them).
-    rasa_workers: int = Field(1, ge=1, le=16)
 
     # `make run` trains when the model is stale; BOT_TRAIN=0 refuses instead.
     train: bool = True
@@ -67,21 +70,13 @@ class Settings(BaseSettings):
         return self.intake_url or f"http://{self.host}:{self.intake_port}"
 
     @property
-    def outbox_path(self) -> Path:
-        return self.var_dir / "outbox.db"
-
-    @property
-    def tracker_db_path(self) -> Path:
-        return self.var_dir / "trackers.db"
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.var_dir / 'bot.db'}"
 
     @property
     def cache_dir(self) -> Path:
         """Derived data that is safe to delete: the validated-catalogue manifest."""
         return self.var_dir / "cache"
-
-    @property
-    def lock_db_path(self) -> Path:
-        return self.var_dir / "locks.db"
 
     @property
     def intake_db_url(self) -> str:

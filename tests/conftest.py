@@ -41,6 +41,24 @@ def stack_settings(var_dir: Path, **overrides: Any) -> Settings:
 
 
 @pytest.fixture(scope="session")
+def pg_server() -> Iterator[str]:
+    """One throwaway PostgreSQL cluster for the whole run; tests take fresh databases on it."""
+    from tests.support.postgres import postgres_url
+
+    yield from postgres_url()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """The bot's database on each engine it runs on: the same code, only the URL differs."""
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'bot.db'}"
+    from tests.support.postgres import fresh_database
+
+    return fresh_database(request.getfixturevalue("pg_server"))
+
+
+@pytest.fixture(scope="session")
 def model() -> Path:
     """Trained once per run (or reused when config, domain and data are unchanged)."""
     return ensure_model(Settings(), allow_training=True, echo=False)

@@ -15,7 +15,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import heap, rasa_speedups
+from bot import heap
 from bot.channels.inbound import Inbound, MessageProblem, contract_message
 
 logger = logging.getLogger(__name__)
@@ -52,8 +52,6 @@ class RestInput(InputChannel):
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> RestInput:
-        # Built once by the Rasa server at start: the place to fix its slow internals.
-        rasa_speedups.install()
         return cls()
 
     @staticmethod

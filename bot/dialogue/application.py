@@ -14,6 +14,13 @@ from bot.intake.contract import Applicant, Item, Material
 APPLICANT_FIELDS = ("applicant_name", "applicant_id_number", "applicant_phone")
 CONSENT_VERSION = "utter_consent/v1"
 CHANNELS = {"rest", "web", "wechat", "agent", "shell"}
+# The application API names applicant fields by their place in its body.
+_API_FIELDS = {"name": "applicant_name", "id_number": "applicant_id_number", "phone": "applicant_phone"}
+
+
+def field_for_error(path: str) -> str:
+    """The form field an API error points at: "applicant.phone" → applicant_phone."""
+    return _API_FIELDS.get(path.split(".")[-1], path.split(".")[-1])
 
 
 def form_values(lines: List[FieldLine], typed: Dict[str, str]) -> Dict[str, str]:

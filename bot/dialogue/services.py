@@ -27,7 +27,7 @@ class HandoffPort(Protocol):
 
 
 class RatingPort(Protocol):
-    def record(
+    async def record(
         self,
         conversation_id: str,
         bundle_id: Optional[str],

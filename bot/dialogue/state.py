@@ -1,17 +1,16 @@
-"""The conversation's state, kept in one Rasa slot as plain JSON."""
+"""The conversation's state: what the dialogue remembers between turns, kept as JSON in the store."""
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Dict, List, Optional
 
-# idle → (choosing | confirming) → asking → filling → reviewing → consent → rating → comment → idle
-STAGES = ("idle", "choosing", "confirming", "asking", "filling", "reviewing", "consent", "rating", "comment")
+from bot.dialogue.stage import Stage
 
 
 @dataclass
 class ConversationState:
-    stage: str = "idle"
+    stage: Stage = Stage.IDLE
     bundle_id: Optional[str] = None
     answers: Dict[str, Any] = field(default_factory=dict)  # JSON-safe: dates as ISO strings
     history: List[str] = field(default_factory=list)  # questions in the order they were answered
@@ -29,17 +28,21 @@ class ConversationState:
     submission_key: Optional[str] = None
 
     @classmethod
-    def from_slot(cls, value: Any) -> ConversationState:
+    def from_json(cls, value: Any) -> ConversationState:
         if not isinstance(value, dict):
             return cls()
         known = {f.name for f in fields(cls)}
         state = cls(**{k: v for k, v in value.items() if k in known})
-        if state.stage not in STAGES:
-            state.stage = "idle"
+        try:
+            state.stage = Stage(state.stage)
+        except ValueError:
+            state.stage = Stage.IDLE
         return state
 
-    def to_slot(self) -> Dict[str, Any]:
-        return asdict(self)
+    def to_json(self) -> Dict[str, Any]:
+        data = asdict(self)
+        data["stage"] = self.stage.value
+        return data
 
     def start_bundle(self, bundle_id: str) -> None:
         """A fresh questionnaire for `bundle_id`; who the person is stays known."""
@@ -49,7 +52,7 @@ class ConversationState:
         self.pending_question = self.pending_field = None
         self.candidates = []
         self.submission_key = None
-        self.stage = "asking"
+        self.stage = Stage.ASKING
 
     def reset(self) -> None:
         keep = (self.identity_token, self.channel)

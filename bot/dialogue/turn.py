@@ -36,7 +36,8 @@ class Turn:
 
 @dataclass
 class Incoming:
-    """What the person sent this turn, as the channel and NLU saw it."""
+    """What the person sent this turn, as the channel and NLU saw it. `sender_id` is the
+    conversation's id; a button press arrives as `text` "/intent{…}" with exact entities."""
 
     text: str = ""
     intent: Optional[str] = None
@@ -44,6 +45,7 @@ class Incoming:
     sender_id: str = ""
     identity_token: Optional[str] = None
     channel: str = "rest"
+    confidence: Optional[float] = None
 
     def entity(self, name: str) -> Any:
         for entity in self.entities:

@@ -38,7 +38,7 @@ async def _serve(args: argparse.Namespace) -> None:
         for signum in (signal.SIGTERM, signal.SIGINT):
             loop.add_signal_handler(signum, stopping.set)
         await worker.start()
-        logger.info("outbox worker on %s → %s", settings.outbox_path, settings.intake_base_url)
+        logger.info("outbox worker → %s", settings.intake_base_url)
         await stopping.wait()
         await worker.stop()
     finally:

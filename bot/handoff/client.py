@@ -9,6 +9,7 @@ import socket
 import uuid
 from typing import Optional
 
+from bot.db import open_database
 from bot.handoff.api import (
     Accepted,
     IntakeApi,
@@ -41,15 +42,15 @@ class HandoffClient:
     ) -> HandoffClient:
         settings = settings or get_settings()
         api = IntakeApi(settings.intake_base_url, settings.intake_token, retry.timeout_s)
-        return cls(api, Outbox(settings.outbox_path), retry)
+        return cls(api, Outbox(open_database(settings.db_url, durable=True)), retry)
 
     async def submit(self, draft: ApplicationDraft) -> Receipt:
         """Never loses the application and never files it twice: it is in the outbox before
         the first request, and every request carries the draft's one idempotency key.
-        Raises (sqlite3.Error) only when the local outbox itself cannot be written; then
+        Raises DatabaseUnavailable only when the local outbox itself cannot be written; then
         nothing was sent either."""
-        item = self.outbox.put(draft)
-        if item.state != "pending" or not self.outbox.claim(
+        item = await self.outbox.put(draft)
+        if item.state != "pending" or not await self.outbox.claim(
             item.idempotency_key, self.owner, self.retry.lease_s
         ):
             return receipt_for(item)  # already settled, or a worker is sending it right now
@@ -62,30 +63,32 @@ class HandoffClient:
                     break
                 await asyncio.sleep(self.retry.delay(requests - 1))
         except BaseException:
-            self.outbox.release(item.idempotency_key, self.owner)  # cancelled: let others retry
+            await self.outbox.release(item.idempotency_key, self.owner)  # cancelled: let others retry
             raise
-        return receipt_for(self._record(item, outcome, requests))
+        return receipt_for(await self._record(item, outcome, requests, told=True))
 
     async def deliver_due(self, limit: int = 20) -> int:
         """One attempt for each queued application whose retry time has come; the number
-        delivered. The outbox worker calls this on a timer."""
+        delivered. The outbox worker calls this on a timer; the people concerned are told
+        afterwards (Outbox.take_unannounced)."""
         delivered = 0
-        for item in self.outbox.due(limit):
-            if not self.outbox.claim(item.idempotency_key, self.owner, self.retry.lease_s):
+        for item in await self.outbox.due(limit):
+            if not await self.outbox.claim(item.idempotency_key, self.owner, self.retry.lease_s):
                 continue
             try:
                 outcome = await self.api.post_application(item.body)
             except BaseException:
-                self.outbox.release(item.idempotency_key, self.owner)
+                await self.outbox.release(item.idempotency_key, self.owner)
                 raise
-            delivered += self._record(item, outcome, requests=1).state == "delivered"
+            recorded = await self._record(item, outcome, requests=1, told=False)
+            delivered += recorded.state == "delivered"
         return delivered
 
     async def status(self, reference: str) -> StatusReport:
         """Answers "我的申请到哪一步了" for a receipt number, a provisional reference (mapped to
         the real application once delivered) or an application id."""
         reference = reference.strip()
-        item = self.outbox.find(reference)
+        item = await self.outbox.find(reference)
         if item is not None and item.state == "pending":
             return StatusReport(
                 reference=reference, status="queued", provisional_ref=item.provisional_ref,
@@ -111,25 +114,25 @@ class HandoffClient:
         provisional_ref = item.provisional_ref if item is not None else None
         return StatusReport.from_view(reference, view, provisional_ref)
 
-    def _record(self, item: OutboxItem, outcome: Outcome, requests: int) -> OutboxItem:
+    async def _record(self, item: OutboxItem, outcome: Outcome, requests: int, told: bool) -> OutboxItem:
         key = item.idempotency_key
         if isinstance(outcome, Accepted):
             logger.info("application %s delivered as %s", item.provisional_ref,
                         outcome.created.receipt_no)
-            return self.outbox.mark_delivered(key, outcome.created)
+            return await self.outbox.mark_delivered(key, outcome.created, told=told)
         if isinstance(outcome, Invalid):
             logger.info("application %s rejected: %s", item.provisional_ref,
                         ", ".join(f"{e.field}:{e.code}" for e in outcome.errors))
-            return self.outbox.mark_rejected(key, outcome.errors)
+            return await self.outbox.mark_rejected(key, outcome.errors)
         if isinstance(outcome, Refused):
             # Kept, not dropped: once the configuration is fixed the worker delivers it.
             logger.error("application %s refused (%s); kept in the outbox",
                          item.provisional_ref, outcome.detail)
-            return self.outbox.mark_failed(key, outcome.detail, requests, self.retry.max_delay_s)
+            return await self.outbox.mark_failed(key, outcome.detail, requests, self.retry.max_delay_s)
         retry_in = self.retry.delay(item.attempts + requests)
         logger.warning("application %s not delivered yet (%s); next try in %.1fs",
                        item.provisional_ref, outcome.detail, retry_in)
-        return self.outbox.mark_failed(key, outcome.detail, requests, retry_in)
+        return await self.outbox.mark_failed(key, outcome.detail, requests, retry_in)
 
     async def close(self) -> None:
         await self.api.close()

@@ -1,23 +1,29 @@
-"""OutboxWorker: delivers queued applications in the background, in whatever process hosts it."""
+"""OutboxWorker: delivers queued applications in the background, in whatever process hosts it,
+and has the people concerned told once their application has reached the department."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Optional
+from typing import Any, Awaitable, Callable, Optional
 
 from bot.handoff.client import HandoffClient
+from bot.handoff.outbox import OutboxItem
 
 logger = logging.getLogger(__name__)
+
+Announce = Callable[[OutboxItem], Awaitable[Any]]
 
 
 class OutboxWorker:
     """An asyncio task that calls client.deliver_due() every poll_interval_s. Items survive
-    restarts in the outbox file; the idempotency key makes a re-sent item land only once."""
+    restarts in the outbox; the idempotency key makes a re-sent item land only once.
+    `announce`, when given, tells each person whose queued application was delivered."""
 
-    def __init__(self, client: HandoffClient, poll_interval_s: float = 2.0):
+    def __init__(self, client: HandoffClient, poll_interval_s: float = 2.0, announce: Optional[Announce] = None):
         self.client = client
         self.poll_interval_s = poll_interval_s
+        self.announce = announce
         self._task: Optional[asyncio.Task[None]] = None
 
     @property
@@ -39,7 +45,14 @@ class OutboxWorker:
         self._task = None
 
     async def run_once(self) -> int:
-        return await self.client.deliver_due()
+        delivered = await self.client.deliver_due()
+        if self.announce is not None:
+            for item in await self.client.outbox.take_unannounced():
+                try:
+                    await self.announce(item)
+                except Exception:  # noqa: BLE001 - one failed notice must not stop the others
+                    logger.exception("could not tell the person about application %s", item.provisional_ref)
+        return delivered
 
     async def _run(self) -> None:
         while True:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
-from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Callable, List, Optional, Tuple
 
 from sqlalchemy import (
     JSON,
@@ -18,14 +17,13 @@ from sqlalchemy import (
     String,
     Table,
     Text,
-    create_engine,
-    event,
     select,
     text,
 )
-from sqlalchemy.engine import Connection, Engine, Row, make_url
+from sqlalchemy.engine import Connection, Row
 from sqlalchemy.exc import IntegrityError
 
+from bot.db.engine import make_engine
 from bot.intake.contract import (
     FINAL_STATUSES,
     ApplicationBody,
@@ -92,28 +90,6 @@ class FinalStatusError(ValueError):
 StepsFor = Callable[[ApplicationBody, str], List[NextStep]]
 
 
-def make_engine(url: str) -> Engine:
-    parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
-        return create_engine(url, pool_pre_ping=True, future=True)
-    if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-    connect_args: Dict[str, Any] = {"check_same_thread": False}  # calls run in worker threads
-    if "timeout" not in parsed.query:
-        connect_args["timeout"] = SQLITE_BUSY_TIMEOUT_S
-    engine = create_engine(url, connect_args=connect_args, future=True)
-
-    @event.listens_for(engine, "connect")
-    def _pragmas(dbapi_connection: Any, _record: Any) -> None:
-        # WAL: readers (status queries) keep working while an application is being written.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.close()
-
-    return engine
-
-
 def _now() -> datetime:
     return datetime.now(UTC)
 
@@ -134,7 +110,7 @@ class ApplicationStore:
     """Synchronous on purpose (SQLAlchemy Core 1.4); the service calls it from worker threads."""
 
     def __init__(self, url: str):
-        self.engine = make_engine(url)
+        self.engine = make_engine(url, busy_timeout_s=SQLITE_BUSY_TIMEOUT_S)
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)

@@ -30,7 +30,7 @@ def services_for(settings: Settings, model: Path) -> List[Service]:
         Service("portal", settings.portal_port, [py, "-m", "bot.portal"], "/health", "/"),
         Service(
             "Rasa server", settings.rasa_port,
-            [py, "-m", "rasa", "run", "--model", str(model), "--endpoints", "endpoints.yml",
+            [py, "-m", "bot.rasa_server", "run", "--model", str(model), "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml", "--interface", settings.host, "--port", str(settings.rasa_port),
              "--enable-api", "--auth-token", settings.rasa_token, "--cors", "*", "--quiet"],
             "/webhooks/rest/",
@@ -43,9 +43,6 @@ def child_env(settings: Settings) -> Dict[str, str]:
     env = {f"BOT_{name.upper()}": str(value) for name, value in settings.dict().items()}
     env.update(quiet_env())
     env["BOT_ACTION_URL"] = settings.action_url
-    env["BOT_TRACKER_DB"] = str(settings.tracker_db_path)
-    env["BOT_LOCK_DB"] = str(settings.lock_db_path)
-    env["SANIC_WORKERS"] = str(settings.rasa_workers)
     return env
 
 

@@ -9,9 +9,13 @@ from sanic.response import HTTPResponse
 
 from bot import heap
 from bot.catalogue import load_catalogue
+from bot.db import open_database
+from bot.dialogue.store import ConversationStore
 from bot.engine.engine import Engine
 from bot.engine.routing_examples import load_routing_examples
 from bot.portal.catalogue_api import bp as catalogue_api
+from bot.portal.conversation_stream import PushHub
+from bot.portal.conversation_stream import bp as conversation_stream
 from bot.portal.demo_logins import bp as demo_logins
 from bot.portal.pages import bp as pages
 from bot.portal.static_files import bp as static_files
@@ -28,10 +32,20 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
         load_routing_examples(settings.data_dir / "nlu" / "bundles"),
     )
     app.ctx.engine.prepare_routing()
+    app.ctx.push_hub = PushHub(ConversationStore(open_database(settings.db_url)))
     app.blueprint(catalogue_api)
+    app.blueprint(conversation_stream)
     app.blueprint(demo_logins)
     app.blueprint(pages)
     app.blueprint(static_files)
+
+    @app.before_server_start
+    async def start_push_hub(app: Sanic, _loop) -> None:
+        await app.ctx.push_hub.start()
+
+    @app.before_server_stop
+    async def stop_push_hub(app: Sanic, _loop) -> None:
+        await app.ctx.push_hub.stop()
 
     @app.after_server_start
     async def settle_heap(_app: Sanic, _loop) -> None:

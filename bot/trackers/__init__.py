@@ -1,1 +1,1 @@
-"""Conversation storage for the Rasa server."""
+"""Rasa's tracker store for this bot: Rasa carries turns; the conversation lives in bot/dialogue."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from datetime import date
@@ -10,9 +9,11 @@ from datetime import date
 import pytest
 
 from bot.catalogue import load_catalogue
-from bot.dialogue.controller import Conversation, Incoming
+from bot.db import open_database
+from bot.dialogue.handler import Dialogue
 from bot.dialogue.services import Services
-from bot.dialogue.state import ConversationState
+from bot.dialogue.stage import Stage
+from bot.dialogue.store import ConversationStore
 from bot.engine.engine import Engine
 from bot.handoff import HandoffClient
 from bot.identity.demo import DemoIdentityProvider
@@ -20,6 +21,7 @@ from bot.launcher.process import Process
 from bot.settings import ROOT, Settings
 from tests.conftest import Chat
 from tests.conversation.driver import drive_to_receipt
+from tests.dialogue.talk import incoming
 from tests.support.aio import run
 
 pytestmark = pytest.mark.servers
@@ -72,40 +74,28 @@ class _MisrecordedIdentity(DemoIdentityProvider):
         return person.copy(update={"id_number": person.id_number[:-1] + last})
 
 
-def _payload_incoming(say_buttons, sender: str, token: str) -> Incoming:
-    """Press the first button, as Rasa would parse its payload."""
-    payload = say_buttons[0]["payload"]
-    intent, _, body = payload[1:].partition("{")
-    entities = []
-    if body:
-        for key, value in json.loads("{" + body).items():
-            for one in value if isinstance(value, list) else [value]:
-                entities.append({"entity": key, "value": one})
-    return Incoming(text=payload, intent=intent, entities=entities, sender_id=sender, identity_token=token)
-
-
-def test_a_refused_application_tells_the_person_what_to_fix(stack) -> None:
+def test_a_refused_application_tells_the_person_what_to_fix(stack, tmp_path) -> None:
     settings = Settings(intake_port=stack.settings.intake_port, intake_token=stack.settings.intake_token,
-                        var_dir=stack.settings.var_dir / "refused")
+                        var_dir=tmp_path)
 
     async def converse() -> list:
         client = HandoffClient.from_settings(settings)
+        db = open_database(settings.db_url)
         services = Services(engine=Engine(load_catalogue(ROOT / "rules")),
                             identity=_MisrecordedIdentity.from_file(), handoff=client)
-        state, said = ConversationState(), []
-        incoming = Incoming(text='/choose_bundle{"bundle_id":"social_security_card"}', intent="choose_bundle",
-                            entities=[{"entity": "bundle_id", "value": "social_security_card"}],
-                            sender_id="refused", identity_token="demo-zhang-wei")
+        dialogue = Dialogue(services, ConversationStore(db))
+        message, said = incoming('/choose_bundle{"bundle_id":"social_security_card"}', None, "refused",
+                                 identity_token="demo-zhang-wei"), []
         try:
             for _ in range(40):
-                step = Conversation.choose if incoming.intent == "choose_bundle" else Conversation.reply
-                turn = await step(Conversation(services, state, incoming, today=date(2026, 11, 21)))
-                state, said = turn.state, said + [s.text or "" for s in turn.says]
-                if state.stage == "rating" or any("还没有提交成功" in t for t in said):
+                turn = await dialogue.handle(message, today=date(2026, 11, 21))
+                said += [s.text or "" for s in turn.says]
+                if any("还没有提交成功" in t for t in said) or (await dialogue.store.find("refused")).state.stage \
+                        is Stage.RATING:
                     break
                 buttons = [b for s in turn.says for b in s.buttons]
-                incoming = _payload_incoming(buttons, "refused", "demo-zhang-wei") if buttons else Incoming(
-                    text="测试内容", intent="answer", sender_id="refused", identity_token="demo-zhang-wei")
+                message = incoming(buttons[0]["payload"] if buttons else "测试内容", "answer", "refused",
+                                   identity_token="demo-zhang-wei")
         finally:
             await client.close()
         return said

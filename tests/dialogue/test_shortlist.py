@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.dialogue.routing_steps import shortlist
+from bot.dialogue.steps.routing import shortlist
 from bot.engine.routing import Candidate
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Awaitable, Callable, TypeVar
 
+from bot.db import open_database
 from bot.handoff.api import IntakeApi
 from bot.handoff.client import HandoffClient
 from bot.handoff.draft import ApplicationDraft
@@ -32,6 +33,21 @@ def draft(**changes: Any) -> ApplicationDraft:
     return ApplicationDraft.parse_obj(newborn_application(**changes))
 
 
+class SyncOutbox:
+    """The outbox's calls, each run to completion from a synchronous test."""
+
+    def __init__(self, outbox: Outbox) -> None:
+        self.outbox = outbox
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        call = getattr(self.outbox, name)
+        return lambda *args, **kwargs: asyncio.run(call(*args, **kwargs))
+
+
+def outbox_at(path: Path) -> Outbox:
+    return Outbox(open_database(f"sqlite:///{path}", durable=True))
+
+
 @dataclass
 class Harness:
     base_url: str
@@ -40,8 +56,12 @@ class Harness:
     retry: RetryPolicy = FAST
 
     @property
-    def outbox(self) -> Outbox:
-        return Outbox(self.outbox_path)
+    def outbox(self) -> SyncOutbox:
+        return SyncOutbox(outbox_at(self.outbox_path))
+
+    @property
+    def async_outbox(self) -> Outbox:
+        return outbox_at(self.outbox_path)
 
     def pointed_at(self, base_url: str, token: str = TOKEN) -> Harness:
         """The same outbox file, another API address or token."""
@@ -50,7 +70,7 @@ class Harness:
     def run(self, action: Callable[[HandoffClient], Awaitable[T]]) -> T:
         async def main() -> T:
             api = IntakeApi(self.base_url, self.token, self.retry.timeout_s)
-            client = HandoffClient(api, Outbox(self.outbox_path), self.retry)
+            client = HandoffClient(api, outbox_at(self.outbox_path), self.retry)
             try:
                 return await action(client)
             finally:

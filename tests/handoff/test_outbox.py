@@ -4,80 +4,88 @@ from __future__ import annotations
 
 import re
 import time
-from pathlib import Path
 
 import pytest
 
+from bot.db import Database
 from bot.handoff.outbox import Outbox
 from bot.intake.contract import ApplicationCreated, FieldError
-from tests.handoff.harness import draft
+from tests.handoff.harness import SyncOutbox, draft
+
+
+def opened(db_url: str) -> SyncOutbox:
+    db = Database(db_url, durable=True)
+    db.create_schema()
+    return SyncOutbox(Outbox(db))
 
 
 @pytest.fixture
-def outbox(tmp_path: Path) -> Outbox:
-    return Outbox(tmp_path / "var" / "outbox.db")
+def outbox(db_url: str) -> SyncOutbox:
+    """On SQLite and on PostgreSQL: the same code, only the URL differs."""
+    return opened(db_url)
 
 
-def test_the_same_draft_put_twice_is_one_item(outbox: Outbox) -> None:
+def test_the_same_draft_put_twice_is_one_item(outbox: SyncOutbox) -> None:
     application = draft()
     outbox.put(application)
     outbox.put(application)
     assert outbox.count() == 1
 
 
-def test_an_item_survives_reopening_the_file(outbox: Outbox) -> None:
+def test_an_item_survives_reopening_the_file(outbox: SyncOutbox) -> None:
     application = draft()
     outbox.put(application)
-    assert Outbox(outbox.path).get(application.idempotency_key) is not None
+    reopened = opened(outbox.outbox.db.url)
+    assert reopened.get(application.idempotency_key) is not None
 
 
-def test_the_body_is_kept_byte_for_byte(outbox: Outbox) -> None:
+def test_the_body_is_kept_byte_for_byte(outbox: SyncOutbox) -> None:
     application = draft()
     assert outbox.put(application).body == application.json()
 
 
-def test_a_provisional_reference_is_dated_and_readable(outbox: Outbox) -> None:
+def test_a_provisional_reference_is_dated_and_readable(outbox: SyncOutbox) -> None:
     assert re.fullmatch(r"LS-\d{8}-[2-9A-HJ-NP-Z]{6}", outbox.put(draft()).provisional_ref)
 
 
-def test_only_one_claimer_gets_an_item(outbox: Outbox) -> None:
+def test_only_one_claimer_gets_an_item(outbox: SyncOutbox) -> None:
     key = outbox.put(draft()).idempotency_key
     assert [outbox.claim(key, "a", 60), outbox.claim(key, "b", 60)] == [True, False]
 
 
-def test_an_expired_lease_can_be_claimed_again(outbox: Outbox) -> None:
+def test_an_expired_lease_can_be_claimed_again(outbox: SyncOutbox) -> None:
     key = outbox.put(draft()).idempotency_key
     outbox.claim(key, "crashed", 0.0)
     time.sleep(0.01)
     assert outbox.claim(key, "b", 60)
 
 
-def test_a_released_item_can_be_claimed_again(outbox: Outbox) -> None:
+def test_a_released_item_can_be_claimed_again(outbox: SyncOutbox) -> None:
     key = outbox.put(draft()).idempotency_key
     outbox.claim(key, "a", 60)
     outbox.release(key, "a")
     assert outbox.claim(key, "b", 60)
 
 
-def test_a_claimed_item_is_not_due(outbox: Outbox) -> None:
+def test_a_claimed_item_is_not_due(outbox: SyncOutbox) -> None:
     key = outbox.put(draft()).idempotency_key
     outbox.claim(key, "a", 60)
     assert outbox.due() == []
 
 
-def test_a_failed_item_is_not_due_before_its_retry_time(outbox: Outbox) -> None:
+def test_a_failed_item_is_not_due_before_its_retry_time(outbox: SyncOutbox) -> None:
     key = outbox.put(draft()).idempotency_key
     outbox.mark_failed(key, "HTTP 503", attempts=1, retry_in_s=60)
     assert outbox.due() == []
 
 
-def test_a_failed_item_is_due_after_its_retry_time(outbox: Outbox) -> None:
+def test_a_failed_item_is_due_after_its_retry_time(outbox: SyncOutbox) -> None:
     key = outbox.put(draft()).idempotency_key
     outbox.mark_failed(key, "HTTP 503", attempts=1, retry_in_s=0)
     assert [item.idempotency_key for item in outbox.due()] == [key]
 
 
-def test_a_delivered_item_is_found_by_its_receipt_number(outbox: Outbox) -> None:
+def test_a_delivered_item_is_found_by_its_receipt_number(outbox: SyncOutbox) -> None:
     key = outbox.put(draft()).idempotency_key
     created = ApplicationCreated(application_id="a" * 32, receipt_no="YJS-20240101-AAAAAA",
                                  status="submitted")
@@ -85,14 +93,14 @@ def test_a_delivered_item_is_found_by_its_receipt_number(outbox: Outbox) -> None
     assert outbox.find("yjs-20240101-aaaaaa").idempotency_key == key  # type: ignore[union-attr]
 
 
-def test_a_delivered_item_no_longer_holds_the_applicant_s_data(outbox: Outbox) -> None:
+def test_a_delivered_item_no_longer_holds_the_applicant_s_data(outbox: SyncOutbox) -> None:
     key = outbox.put(draft()).idempotency_key
     created = ApplicationCreated(application_id="a" * 32, receipt_no="YJS-20240101-AAAAAA",
                                  status="submitted")
     assert outbox.mark_delivered(key, created).body == ""
 
 
-def test_a_delivered_draft_put_again_stays_one_delivered_item(outbox: Outbox) -> None:
+def test_a_delivered_draft_put_again_stays_one_delivered_item(outbox: SyncOutbox) -> None:
     application = draft()
     key = outbox.put(application).idempotency_key
     created = ApplicationCreated(application_id="a" * 32, receipt_no="YJS-20240101-AAAAAA",
@@ -101,12 +109,12 @@ def test_a_delivered_draft_put_again_stays_one_delivered_item(outbox: Outbox) ->
     assert (outbox.put(application).state, outbox.count()) == ("delivered", 1)
 
 
-def test_a_provisional_reference_is_found_in_lower_case(outbox: Outbox) -> None:
+def test_a_provisional_reference_is_found_in_lower_case(outbox: SyncOutbox) -> None:
     item = outbox.put(draft())
     assert outbox.find(item.provisional_ref.lower()).idempotency_key == item.idempotency_key  # type: ignore[union-attr]
 
 
-def test_a_rejected_draft_put_again_unchanged_stays_rejected(outbox: Outbox) -> None:
+def test_a_rejected_draft_put_again_unchanged_stays_rejected(outbox: SyncOutbox) -> None:
     application = draft()
     outbox.put(application)
     outbox.mark_rejected(application.idempotency_key,
@@ -114,7 +122,7 @@ def test_a_rejected_draft_put_again_unchanged_stays_rejected(outbox: Outbox) -> 
     assert outbox.put(application).state == "rejected"
 
 
-def test_a_rejected_draft_put_again_corrected_is_pending(outbox: Outbox) -> None:
+def test_a_rejected_draft_put_again_corrected_is_pending(outbox: SyncOutbox) -> None:
     application = draft()
     outbox.put(application)
     outbox.mark_rejected(application.idempotency_key, [])

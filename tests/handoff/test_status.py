@@ -37,7 +37,7 @@ def test_a_receipt_made_elsewhere_is_found_through_the_api(
     bot: Harness, intake: IntakeServer
 ) -> None:
     receipt = bot.submit(draft())
-    other_bot = Harness(intake.url, bot.outbox_path.with_name("other-outbox.db"))
+    other_bot = Harness(intake.url, bot.outbox_path.with_name("other-bot.db"))
     assert other_bot.status(receipt.receipt_no).application_id == receipt.application_id
 
 

@@ -60,7 +60,7 @@ def restart(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Restart]:
     root = tmp_path_factory.mktemp("restart")
     port = free_port()
     api_url = f"http://127.0.0.1:{port}"
-    bot = Harness(api_url, root / "var" / "outbox.db")
+    bot = Harness(api_url, root / "var" / "bot.db")
     application = draft()
     queued = bot.submit(application)
 
@@ -145,7 +145,7 @@ def test_two_workers_at_once_deliver_one_application(
     back_up = bot_api_down.pointed_at(intake.url)
 
     async def two_workers(client: HandoffClient) -> None:
-        other = HandoffClient(client.api, back_up.outbox, client.retry)
+        other = HandoffClient(client.api, back_up.async_outbox, client.retry)
         await asyncio.gather(client.deliver_due(), other.deliver_due())
 
     back_up.run(two_workers)
@@ -161,11 +161,11 @@ def test_the_worker_task_delivers_in_the_background(
         worker = OutboxWorker(client, poll_interval_s=0.05)
         await worker.start()
         for _ in range(100):
-            if client.outbox.count("delivered"):
+            if await client.outbox.count("delivered"):
                 break
             await asyncio.sleep(0.05)
         await worker.stop()
-        return client.outbox.count("delivered")
+        return await client.outbox.count("delivered")
 
     assert bot_api_down.pointed_at(intake.url).run(run_worker) == 1
 

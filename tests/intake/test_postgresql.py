@@ -10,8 +10,8 @@ from sqlalchemy import func, select
 
 from bot.intake.store import ApplicationStore, applications
 from tests.intake.payloads import newborn_application
-from tests.intake.postgres import postgres_url
 from tests.intake.server import IntakeServer
+from tests.support.postgres import postgres_url
 
 
 @pytest.fixture(scope="module")

@@ -32,6 +32,19 @@
       this.renderHistory();
       if (this.store.read('open', false)) this.open(false);
       window.addEventListener('online', () => this.transport.retryNow());
+      this.stream = new P.Stream(config.portalUrl, (message) => this.onPushed(message));
+      this.stream.open(this.store.sender, this.store.read('pushedAfter', 0));
+    }
+
+    /* A message that was not a reply: shown and kept like one, once. */
+    onPushed(message) {
+      if (message.id <= this.store.read('pushedAfter', 0)) return;
+      this.store.write('pushedAfter', message.id);
+      const entry = { who: 'bot', msg: message };
+      this.store.append([entry]);
+      const node = this.render(entry);
+      if (node) node.classList.add('yjs-pushed');
+      this.panel.scrollToEnd();
     }
 
     renderHistory() {
@@ -123,6 +136,7 @@
       this.transport.cancel();
       this.failed = null;
       this.store.newConversation();
+      this.stream.open(this.store.sender, 0);
       this.panel.setStatus('', false);
       this.renderHistory();
       this.panel.input.focus();

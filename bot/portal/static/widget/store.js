@@ -43,6 +43,7 @@
     newConversation() {
       this.write('sender', newId());
       this.write('history', []);
+      this.write('pushedAfter', 0);
       this.write('checked', {});
       this.write('bundles', {});
     }

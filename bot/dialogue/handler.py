@@ -1,0 +1,83 @@
+"""The one way into the dialogue: `Dialogue.handle(incoming) -> Turn`.
+
+A turn holds the conversation in the store, records what the person sent, runs the one step
+the table (bot/dialogue/table.py) names for the stage and intent, and saves the new state,
+the choices shown and the transcript together. Whatever goes wrong, the person gets a polite
+sentence and the saved conversation stays as it was."""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Optional
+
+from bot.db import DatabaseUnavailable
+from bot.dialogue import table
+from bot.dialogue.context import Context
+from bot.dialogue.services import Services
+from bot.dialogue.stage import Mode, Stage
+from bot.dialogue.state import ConversationState
+from bot.dialogue.store import Conversation, ConversationBusy, ConversationStore, LeaseLost
+from bot.dialogue.turn import Incoming, Turn
+from bot.engine.outcome import mask_value
+from bot.privacy import mask_name
+
+logger = logging.getLogger(__name__)
+
+# Fields whose typed value is a person's name: kept masked in the transcript.
+_NAME_SOURCES = ("name", "legal_representative")
+
+
+class Dialogue:
+    def __init__(self, services: Services, store: ConversationStore) -> None:
+        self.services = services
+        self.store = store
+
+    async def handle(self, incoming: Incoming, today: Optional[date] = None) -> Turn:
+        try:
+            async with self.store.turn(incoming.sender_id, incoming.channel or "rest") as conversation:
+                return await self._run(conversation, incoming, today)
+        except ConversationBusy:
+            return self._apology("conversation_busy")
+        except (DatabaseUnavailable, LeaseLost):
+            return self._apology("try_again_later")
+        except Exception:  # noqa: BLE001 - a citizen never sees a traceback; nothing was saved
+            logger.exception("turn failed for conversation %s", (incoming.sender_id or "")[:12])
+            return self._apology("default")
+
+    async def _run(self, conversation: Conversation, incoming: Incoming, today: Optional[date]) -> Turn:
+        ctx = Context(self.services, conversation.state, incoming, today)
+        ctx.mode = conversation.mode
+        conversation.turn += 1
+        conversation.channel = incoming.channel or conversation.channel
+        conversation.log("person", self._as_recorded(ctx, conversation))
+        if ctx.mode is Mode.WAITING:
+            ctx.mode = Mode.BOT  # nobody took over (yet): the person carries on with the bot
+        step = table.step_for(ctx.state.stage, incoming.intent or "nlu_fallback")
+        await step(ctx)
+        if not ctx.turn.says:
+            ctx.say("ask_need") if ctx.state.stage is Stage.IDLE else ctx.say("default")
+        conversation.state, conversation.mode = ctx.state, ctx.mode
+        conversation.offered = [b for say in ctx.turn.says for b in say.buttons]
+        for say in ctx.turn.says:
+            data = {k: v for k, v in (("buttons", say.buttons), ("custom", say.custom)) if v}
+            conversation.log("bot", say.text, data or None)
+        return ctx.turn
+
+    def _as_recorded(self, ctx: Context, conversation: Conversation) -> str:
+        """The person's message as the transcript keeps it: a button by the title they saw,
+        a typed name, ID number or phone for the form masked (the rest is masked on save)."""
+        text = ctx.text
+        if ctx.is_payload:
+            return conversation.offered_title(text) or text
+        field_id = ctx.state.pending_field
+        if ctx.state.stage is Stage.FILLING and field_id in ctx.cat.fields:
+            definition = ctx.cat.fields[field_id]
+            if any(src.identity in _NAME_SOURCES for src in definition.sources):
+                return mask_name(text)
+            return mask_value(definition.type, text) or text
+        return text
+
+    def _apology(self, key: str) -> Turn:
+        turn = Turn(ConversationState(), self.services.engine.catalogue.messages)
+        return turn.say(key if key in turn.messages else "default")

@@ -1,0 +1,195 @@
+"""The questionnaire (stage asking): ask the engine's next question, read answers, go back, change."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable, List
+
+from bot.catalogue.values import InvalidAnswer
+from bot.dialogue.context import Context
+from bot.dialogue.messages import button, question_buttons, question_custom
+from bot.dialogue.stage import Stage
+from bot.dialogue.steps import anywhere, form, routing
+from bot.engine.interpret import NotUnderstood
+
+Step = Callable[[Context], Awaitable[None]]
+
+
+async def start(ctx: Context, bundle_id: str) -> None:
+    """A fresh questionnaire; facts the person already stated in their need are recorded and
+    echoed back, not asked again."""
+    state = ctx.state
+    need_text = state.need_text
+    state.start_bundle(bundle_id)
+    bundle = ctx.cat.bundle(bundle_id)
+    ctx.say("bundle_intro", params={"bundle_name": bundle.name, "description": bundle.description})
+    if need_text:
+        stated = ctx.engine.extract_answers(bundle_id, need_text)
+        facts = await ctx.facts()
+        for qid, value in stated.items():
+            try:
+                ctx.store_answers(ctx.engine.set_answer(bundle_id, ctx.answers(), qid, value, facts))
+            except InvalidAnswer:
+                continue
+            state.history.append(qid)
+        state.history = [q for q in state.history if q in state.answers]
+        if state.history:
+            ctx.say("understood_from_text", params={"answers": answers_text(ctx, state.history)})
+    await ask_next(ctx)
+
+
+async def ask_next(ctx: Context) -> None:
+    state = ctx.state
+    step = ctx.engine.next_question(state.bundle_id, ctx.answers(), await ctx.facts())
+    if step.done:
+        state.pending_question = None
+        await form.present(ctx)
+        return
+    question = step.question
+    state.pending_question, state.stage = question.id, Stage.ASKING
+    ctx.say(
+        None,
+        text=question.text,
+        buttons=question_buttons(ctx.cat, question),
+        custom=question_custom(ctx.cat, state.bundle_id, question, step.progress),
+    )
+
+
+async def repeat(ctx: Context) -> None:
+    """Back to the pending question after a detour."""
+    ctx.say("resume")
+    await ask_next(ctx)
+
+
+async def answer(ctx: Context) -> None:
+    """A button's answer, or free text read as an answer; when it cannot be read, say why and
+    ask again (a clear need for another bundle is offered as a switch instead)."""
+    if await _answer_from_payload(ctx):
+        return
+    question = ctx.pending_question()
+    if question is None:  # the question no longer exists (the catalogue changed): ask anew
+        await ask_next(ctx)
+        return
+    # A stale or foreign button payload is not an answer to this question.
+    result = None if ctx.is_payload else ctx.engine.interpret(ctx.state.bundle_id, question.id, ctx.text, ctx.today)
+    if result is not None and not isinstance(result, NotUnderstood):
+        await _apply(ctx, question.id, result.value)
+        return
+    if ctx.msg.intent == "describe_need" and routing.offer_switch(ctx):
+        return
+    reason = result.reason if isinstance(result, NotUnderstood) else ""
+    response = {
+        "unsure": "answer_unsure",
+        "out_of_range": "answer_out_of_range",
+        "ambiguous": "answer_ambiguous",
+    }.get(reason, "answer_not_understood")
+    if response == "answer_not_understood" and question.kind in ("date", "number"):
+        response = f"answer_not_understood_{question.kind}"
+    if reason == "ambiguous" and question.kind == "single" and result.options:
+        # Offer only the options the reply could mean.
+        ctx.say(
+            response,
+            buttons=[button(label, "answer", question_id=question.id, value=value) for value, label in result.options],
+        )
+        return
+    ctx.say(response, params={"why": question.why, "detail": getattr(result, "detail", "") or ""})
+    await ask_next(ctx)
+
+
+def answer_or(otherwise: Step) -> Step:
+    """Typed text that reads as an answer to the pending question is that answer ("没有" is
+    not a goodbye, "在市一院生的" not a new need); anything else is `otherwise`."""
+
+    async def step(ctx: Context) -> None:
+        if ctx.is_payload or not await try_answer(ctx):
+            await otherwise(ctx)
+
+    step.__name__ = f"answer_or_{otherwise.__name__}"
+    return step
+
+
+async def try_answer(ctx: Context) -> bool:
+    """Record typed text as the pending question's answer when the engine understands it."""
+    question = ctx.pending_question()
+    if question is None or ctx.is_payload:
+        return False
+    result = ctx.engine.interpret(ctx.state.bundle_id, question.id, ctx.text, ctx.today)
+    if isinstance(result, NotUnderstood):
+        return False
+    await _apply(ctx, question.id, result.value)
+    return True
+
+
+async def _answer_from_payload(ctx: Context) -> bool:
+    qid, value = ctx.msg.entity("question_id"), ctx.msg.entity("value")
+    if qid is None or not ctx.state.bundle_id:
+        return False
+    by_id = ctx.engine.compiled(ctx.state.bundle_id).by_id
+    if qid not in by_id:
+        return False
+    if by_id[qid].question.kind == "multi":
+        # Rasa turns a list in a payload into one entity per element (none for []).
+        value = [e.get("value") for e in ctx.msg.entities if e.get("entity") == "value"]
+    elif value is None:
+        return False
+    await _apply(ctx, str(qid), value)
+    return True
+
+
+async def _apply(ctx: Context, qid: str, value: Any) -> None:
+    state = ctx.state
+    try:
+        answers = ctx.engine.set_answer(state.bundle_id, ctx.answers(), qid, value, await ctx.facts())
+    except InvalidAnswer:
+        question = ctx.engine.compiled(state.bundle_id).by_id[qid].question
+        ctx.say("answer_not_understood", params={"why": question.why, "detail": ""})
+        await ask_next(ctx)
+        return
+    ctx.store_answers(answers)
+    state.history = [q for q in state.history if q != qid and q in state.answers] + [qid]
+    state.stage = Stage.ASKING
+    await ask_next(ctx)
+
+
+async def back(ctx: Context) -> None:
+    state = ctx.state
+    if not state.bundle_id or not state.history:
+        ctx.say("nothing_to_go_back")
+        await anywhere.resume(ctx)
+        return
+    last = state.history.pop()
+    ctx.store_answers(ctx.engine.remove_answer(state.bundle_id, ctx.answers(), last, await ctx.facts()))
+    state.history = [q for q in state.history if q in state.answers]
+    state.stage, state.pending_field = Stage.ASKING, None
+    await ask_next(ctx)
+
+
+async def change(ctx: Context) -> None:
+    """List the answers as buttons, or re-ask the one the button names."""
+    state = ctx.state
+    if not state.bundle_id:
+        ctx.say("no_active_bundle")
+        return
+    qid = ctx.msg.entity("question_id")
+    facts = await ctx.facts()
+    if qid and qid in ctx.engine.compiled(state.bundle_id).by_id:
+        ctx.store_answers(ctx.engine.remove_answer(state.bundle_id, ctx.answers(), qid, facts))
+        state.history = [q for q in state.history if q in state.answers]
+        state.stage, state.pending_field = Stage.ASKING, None
+        await ask_next(ctx)
+        return
+    views = [v for v in ctx.engine.answers_view(state.bundle_id, ctx.answers(), facts) if v.source == "answer"]
+    if not views:
+        ctx.say("no_answers_yet")
+        await anywhere.resume(ctx)
+        return
+    fmt = ctx.format("answer_button")
+    ctx.say("answers_list", buttons=[
+        button(fmt.format(question=v.question, value=v.display), "change_answer", question_id=v.question_id)
+        for v in views
+    ])
+
+
+def answers_text(ctx: Context, qids: List[str]) -> str:
+    views = {v.question_id: v for v in ctx.engine.answers_view(ctx.state.bundle_id, ctx.answers())}
+    fmt = ctx.format("answer_summary")
+    return "；".join(fmt.format(question=views[q].question, value=views[q].display) for q in qids if q in views)

@@ -1,0 +1,114 @@
+"""`GET /api/v1/conversations/<id>/stream`: messages that reach a person outside a reply (an
+application delivered later, later an agent's words), as server-sent events for the widget.
+
+Pushed messages are rows of the transcript (bot/dialogue/delivery.py), written by whichever
+process had something to say; one hub per portal process polls for new ones and hands them to
+the streams open on it, so a message reaches the person whichever process holds the stream."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import re
+from collections import deque
+from typing import Deque, Dict, List, Optional, Set
+
+from sanic import Blueprint, Request, response
+from sanic.response import HTTPResponse
+
+from bot.dialogue.store import ConversationStore, Line
+
+logger = logging.getLogger(__name__)
+bp = Blueprint("conversation_stream")
+
+POLL_S = 0.4  # a pushed message shows in the widget within about this long
+KEEPALIVE_S = 15.0  # proxies close idle connections; a comment line keeps them open
+# Rows written by other processes may commit out of id order (PostgreSQL sequences): each
+# poll looks back this many ids, and a stream never sends one id twice.
+LOOK_BACK = 50
+_CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
+
+
+class PushHub:
+    def __init__(self, store: ConversationStore, poll_s: float = POLL_S) -> None:
+        self.store = store
+        self.poll_s = poll_s
+        self.cursor = 0
+        self._streams: Dict[str, Set[asyncio.Queue]] = {}
+        self._task: Optional[asyncio.Task] = None
+
+    async def start(self) -> None:
+        self.cursor = await self.store.last_line_id()
+        self._task = asyncio.create_task(self._run(), name="push-hub")
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            self._task = None
+
+    def subscribe(self, conversation_id: str) -> asyncio.Queue:
+        queue: asyncio.Queue = asyncio.Queue(maxsize=200)
+        self._streams.setdefault(conversation_id, set()).add(queue)
+        return queue
+
+    def unsubscribe(self, conversation_id: str, queue: asyncio.Queue) -> None:
+        streams = self._streams.get(conversation_id)
+        if streams is not None:
+            streams.discard(queue)
+            if not streams:
+                del self._streams[conversation_id]
+
+    async def _run(self) -> None:
+        while True:
+            await asyncio.sleep(self.poll_s)
+            if not self._streams:
+                continue
+            try:
+                lines = await self.store.pushed_since(max(self.cursor - LOOK_BACK, 0))
+            except Exception:  # noqa: BLE001 - the database is back soon; streams wait meanwhile
+                logger.warning("push hub: could not read the transcript; retrying")
+                continue
+            for line in lines:
+                self.cursor = max(self.cursor, line.id)
+                for queue in list(self._streams.get(line.conversation_id, ())):
+                    if not queue.full():
+                        queue.put_nowait(line)
+
+
+def _event(line: Line) -> str:
+    return f"id: {line.id}\nevent: message\ndata: {json.dumps(line.message(), ensure_ascii=False)}\n\n"
+
+
+def _after(request: Request) -> int:
+    raw = request.headers.get("last-event-id") or request.args.get("after") or "0"
+    return int(raw) if raw.isdigit() and len(raw) < 19 else 0
+
+
+@bp.get("/api/v1/conversations/<conversation_id>/stream")
+async def stream(request: Request, conversation_id: str) -> Optional[HTTPResponse]:
+    if not _CONVERSATION_ID.match(conversation_id):
+        return response.json({"error": "invalid_conversation_id", "message": "not a conversation id"}, status=400)
+    hub: PushHub = request.app.ctx.push_hub
+    queue = hub.subscribe(conversation_id)
+    sent: Deque[int] = deque(maxlen=500)
+    try:
+        caught_up: List[Line] = await hub.store.pushed_after(conversation_id, _after(request))
+        out = await request.respond(content_type="text/event-stream; charset=utf-8",
+                                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+        await out.send(": connected\n\n")
+        for line in caught_up:
+            await out.send(_event(line))
+            sent.append(line.id)
+        while True:
+            try:
+                line = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+            except TimeoutError:
+                await out.send(": keepalive\n\n")
+                continue
+            if line.id not in sent and line.id > _after(request):
+                await out.send(_event(line))
+                sent.append(line.id)
+    finally:
+        hub.unsubscribe(conversation_id, queue)
+    return None

@@ -1,0 +1,20 @@
+"""`python -m bot.rasa_server <rasa arguments>`: Rasa's own command line, with our fixes of its
+internals installed first — whatever channels, stores or endpoints are configured."""
+
+from __future__ import annotations
+
+import sys
+
+from bot import rasa_speedups
+
+
+def main() -> None:
+    rasa_speedups.install()
+    from rasa.__main__ import main as rasa_main
+
+    sys.argv[0] = "rasa"
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

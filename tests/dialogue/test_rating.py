@@ -1,0 +1,87 @@
+"""Stages rating and comment (好差评 after the receipt): one test per branch."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from bot.dialogue.stage import Stage
+from tests.dialogue.talk import Talk
+
+
+@pytest.fixture
+def rating(talk: Talk) -> Talk:
+    return talk.at(Stage.RATING)
+
+
+@pytest.fixture
+def commenting(talk: Talk) -> Talk:
+    return talk.at(Stage.COMMENT)
+
+
+def stored_ratings(talk: Talk):
+    return asyncio.run(talk.ratings.all())
+
+
+def test_a_star_button_records_the_rating(rating: Talk) -> None:
+    rating.send('/rate{"rating":4}')
+    assert [r.stars for r in stored_ratings(rating)] == [4]
+
+
+def test_a_typed_rating_is_recorded(rating: Talk) -> None:
+    rating.send("给5星", "rate")
+    assert [r.stars for r in stored_ratings(rating)] == [5]
+
+
+def test_a_rating_invites_a_comment(rating: Talk) -> None:
+    rating.send('/rate{"rating":4}')
+    assert rating.stage is Stage.COMMENT
+
+
+def test_unclear_text_asks_for_the_rating_again(rating: Talk) -> None:
+    rating.send("嗯", "nlu_fallback")
+    assert (rating.said("ask_rating"), stored_ratings(rating)) == (True, [])
+
+
+def test_a_status_question_is_answered_not_rated(rating: Talk) -> None:
+    rating.send("我的申请到哪一步了", "ask_status")
+    assert (rating.said("status"), stored_ratings(rating)) == (True, [])
+
+
+def test_a_new_need_is_routed(rating: Talk) -> None:
+    rating.send("我还想开个饭馆", "describe_need")
+    assert rating.custom("bundle_choice")["candidates"][0]["bundle_id"] == "restaurant_opening"
+
+
+def test_a_comment_is_recorded_masked(commenting: Talk) -> None:
+    commenting.send("办得很快，有事打我13812345678", "nlu_fallback")
+    assert stored_ratings(commenting)[-1].comment == "办得很快，有事打我138****5678"
+
+
+def test_a_comment_ends_the_conversation_politely(commenting: Talk) -> None:
+    commenting.send("挺好的", "nlu_fallback")
+    assert (commenting.said("comment_thanks"), commenting.stage) == (True, Stage.IDLE)
+
+
+def test_no_comment_records_nothing_more(commenting: Talk) -> None:
+    before = len(stored_ratings(commenting))
+    commenting.press("不用了")
+    assert len(stored_ratings(commenting)) == before
+
+
+def test_a_star_button_again_changes_the_rating(commenting: Talk) -> None:
+    commenting.send('/rate{"rating":2}')
+    assert [r.stars for r in stored_ratings(commenting)][-1] == 2
+
+
+def test_a_status_question_after_rating_is_not_a_comment(commenting: Talk) -> None:
+    before = len(stored_ratings(commenting))
+    commenting.send("我的申请到哪一步了", "ask_status")
+    assert (commenting.said("status"), len(stored_ratings(commenting))) == (True, before)
+
+
+def test_a_clear_new_need_after_rating_is_routed_not_kept_as_a_comment(commenting: Talk) -> None:
+    before = len(stored_ratings(commenting))
+    commenting.send("我还想开个饭馆，营业执照怎么办", "describe_need")
+    assert (commenting.custom("bundle_choice") is not None, len(stored_ratings(commenting))) == (True, before)
