@@ -150,6 +150,7 @@ class ReplyWords(Strict):
     corrections: List[Text] = []  # "不对，…": a correction of an earlier answer
     particles: List[Text] = []  # dropped at the end of a clause ("是滴", "好嘞")
     fillers: List[Text] = []  # dropped at the start of a clause ("那个", "就是")
+    asides: List[Text] = []  # a first clause of only these leads to something else ("对了，…")
     dialect: Dict[Text, Text] = {}  # dialect word → common word ("木有" → "没有"), anywhere
     dialect_openers: Dict[Text, Text] = {}  # only where a clause starts ("系本地嘅": 系 → 是)
     subjects: Dict[Text, List[Text]] = {}  # a person a question is about → words for them

@@ -48,6 +48,7 @@ class Language:
     corrections: Tuple[str, ...]
     particles: Tuple[str, ...]
     fillers: Tuple[str, ...]
+    asides: Tuple[str, ...]
     dialect_words: Tuple[Tuple[str, str], ...]  # replaced anywhere, longest first
     dialect_openers: Dict[str, str]  # one character replaced only where a clause starts
     subjects: Tuple[Tuple[str, Tuple[str, ...]], ...]
@@ -56,7 +57,7 @@ class Language:
     def of(cls, vocab) -> Language:
         replies = vocab.replies
         dialect_words = tuple(sorted(replies.dialect.items(), key=lambda kv: -len(kv[0])))
-        bare = cls(*([()] * 14), dialect_words, {}, ())  # only to fold the word lists below
+        bare = cls(*([()] * 15), dialect_words, {}, ())  # only to fold the word lists below
 
         def longest(words: Iterable[str]) -> Tuple[str, ...]:
             return tuple(sorted({bare.fold(w.lower()) for w in words}, key=len, reverse=True))
@@ -76,6 +77,7 @@ class Language:
             corrections=longest(replies.corrections),
             particles=longest(replies.particles),
             fillers=longest(replies.fillers),
+            asides=longest(replies.asides),
             dialect_words=dialect_words,
             dialect_openers=dict(replies.dialect_openers),
             subjects=tuple((name, longest([name, *aliases])) for name, aliases in replies.subjects.items()),
@@ -99,6 +101,8 @@ class Language:
                 clause = self._trim(self.fold(clause))
                 if clause:
                     out.append(clause)
+        if len(out) > 1 and out[0] in self.asides:
+            out = out[1:]  # "对了，我还想开个饭馆": "对了" is "by the way", not "yes"
         return out
 
     def _trim(self, clause: str) -> str:

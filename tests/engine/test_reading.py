@@ -260,3 +260,11 @@ def test_reply_shapes_found_while_tuning(reply, bundle_id, question_id, text, ex
 ])
 def test_a_reply_pulling_two_ways_is_asked_again_rather_than_guessed(reply, bundle_id, question_id, text) -> None:
     assert reply(bundle_id, question_id, text).miss.reason == "ambiguous"
+
+
+def test_a_change_of_subject_after_by_the_way_is_not_an_answer(reply) -> None:
+    assert reply("newborn", "born_in_city", "对了，我还想开个饭馆，营业执照怎么办").miss.reason == "no_match"
+
+
+def test_a_long_clause_off_the_questions_subject_is_no_yes_or_no(reply) -> None:
+    assert reply("newborn", "born_in_city", "那个啥呀，你说啥我没听懂").miss.reason == "no_match"

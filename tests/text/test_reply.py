@@ -63,3 +63,11 @@ def test_a_hedge_right_before_a_matched_word_is_no_hedge(lang: Language) -> None
 
 def test_whom_a_reply_names_is_found(lang: Language) -> None:
     assert lang.subjects_in("孩子他妈是外地的") == ["母亲"]
+
+
+def test_a_first_clause_that_only_leads_on_is_dropped(lang: Language) -> None:
+    assert lang.clauses("对了，还有个问题") == ["还有个问题"]
+
+
+def test_a_lone_aside_stays_a_reply(lang: Language) -> None:
+    assert lang.clauses("对了") == ["对了"]
