@@ -1,4 +1,4 @@
-"""Benchmarks: `python -m bench [engine|routing|stack|install …]` (`make bench` runs them all).
+"""Benchmarks: `python -m bench [engine|routing|answers|stack|install …]` (`make bench` runs them all).
 
 Each benchmark prints its figures and writes them as JSON under var/bench/ (one file per run,
 plus `<name>-latest.json`). Figures are measured, never asserted: the machine is shared and
