@@ -40,6 +40,7 @@ def build_engine(settings: Settings) -> Engine:
     engine = Engine(load_catalogue(settings.rules_dir, settings.cache_dir),
                     load_routing_examples(settings.data_dir / "nlu" / "bundles"))
     engine.prepare_routing()
+    engine.prepare_reading()
     return engine
 
 
