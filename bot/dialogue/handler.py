@@ -20,6 +20,7 @@ from bot.dialogue.messages import Say, stamped
 from bot.dialogue.services import Services
 from bot.dialogue.stage import Mode, Stage
 from bot.dialogue.state import ConversationState
+from bot.dialogue.steps import stale
 from bot.dialogue.store import Conversation, ConversationBusy, ConversationStore, LeaseLost
 from bot.dialogue.turn import Incoming, Turn
 from bot.engine.outcome import mask_value
