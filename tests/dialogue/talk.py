@@ -37,6 +37,12 @@ class RecordingHandoff:
         return Receipt(status="submitted", receipt_no=f"YJS-20261204-{len(self.drafts):06d}",
                        bundle_id=draft.bundle_id, application_id=uuid.uuid4().hex)
 
+    async def earlier(self, bundle_id: str, id_number: Optional[str]) -> Optional[Receipt]:
+        for n, draft in enumerate(self.drafts, 1):
+            if draft.bundle_id == bundle_id and id_number and draft.applicant.id_number == id_number:
+                return Receipt(status="submitted", receipt_no=f"YJS-20261204-{n:06d}", bundle_id=bundle_id)
+        return None
+
     async def status(self, reference: str) -> StatusReport:
         known = {f"YJS-20261204-{n:06d}" for n in range(1, len(self.drafts) + 1)}
         return StatusReport(reference=reference, status="submitted" if reference in known else "not_found",

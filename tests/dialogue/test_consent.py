@@ -61,3 +61,31 @@ def test_a_rejected_value_is_asked_for_again(consenting: Talk) -> None:
     consenting.handoff.submit = rejecting  # type: ignore[method-assign]
     consenting.send("同意", "affirm")
     assert (consenting.said("rejected"), consenting.stored().state.pending_field) == (True, "applicant_phone")
+
+
+def test_going_back_after_submission_offers_a_new_application_instead(consenting: Talk) -> None:
+    consenting.send("同意", "affirm")
+    consenting.send("上一步", "go_back")
+    assert (consenting.said("already_submitted"), consenting.stage) == (True, Stage.RATING)
+
+
+def test_changing_an_answer_after_submission_offers_a_new_application_instead(consenting: Talk) -> None:
+    consenting.send("同意", "affirm")
+    consenting.send('/rate{"rating":5}')
+    consenting.send("我想改一下前面的回答", "change_answer")
+    assert consenting.said("already_submitted")
+
+
+def test_a_new_application_starts_only_when_asked_for(consenting: Talk) -> None:
+    consenting.send("同意", "affirm")
+    consenting.send("上一步", "go_back")
+    consenting.press("重新办一份")
+    assert consenting.pending() == "born_in_city"
+
+
+def test_the_same_person_filing_the_same_bundle_again_today_is_warned(signed_in) -> None:
+    talk = signed_in("demo-zhang-wei")
+    first = talk.at(Stage.RATING)
+    first.sender = "second-conversation"
+    first.at(Stage.CONSENT)
+    assert first.said("duplicate_application")

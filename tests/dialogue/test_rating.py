@@ -85,3 +85,21 @@ def test_a_clear_new_need_after_rating_is_routed_not_kept_as_a_comment(commentin
     before = len(stored_ratings(commenting))
     commenting.send("我还想开个饭馆，营业执照怎么办", "describe_need")
     assert (commenting.custom("bundle_choice") is not None, len(stored_ratings(commenting))) == (True, before)
+
+
+@pytest.mark.parametrize("text,stars", [("5", 5), ("五星", 5), ("4分", 4), ("★★★", 3), ("非常满意", 5),
+                                        ("基本满意", 3), ("不满意", 2), ("非常不满意", 1)])
+def test_a_rating_is_read_from_stars_numbers_and_the_five_levels(rating: Talk, text: str, stars: int) -> None:
+    rating.send(text, "rate")
+    assert [r.stars for r in stored_ratings(rating)] == [stars]
+
+
+@pytest.mark.parametrize("text", ["3天能办好吗", "我的申请到哪一步了", "谢谢你", "第2个材料在哪交"])
+def test_other_messages_after_the_receipt_are_not_ratings(rating: Talk, text: str) -> None:
+    rating.send(text, "rate")
+    assert stored_ratings(rating) == []
+
+
+def test_a_poor_rating_asks_what_went_wrong(rating: Talk) -> None:
+    rating.send('/rate{"rating":1}')
+    assert rating.said("rating_sorry")

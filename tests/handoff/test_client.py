@@ -129,3 +129,16 @@ def test_once_the_database_is_free_the_queued_application_is_delivered(
         lock.execute("ROLLBACK")
     time.sleep(FAST.max_delay_s)  # the longest a queued item waits before it is due again
     assert bot.deliver_due() == 1
+
+
+def test_the_same_applicant_s_earlier_application_of_the_bundle_is_found(bot: Harness) -> None:
+    application = draft()
+    receipt = bot.submit(application)
+    found = bot.run(lambda client: client.earlier(application.bundle_id, application.applicant.id_number))
+    assert found.receipt_no == receipt.receipt_no  # type: ignore[union-attr]
+
+
+def test_another_applicant_has_no_earlier_application(bot: Harness) -> None:
+    application = draft()
+    bot.submit(application)
+    assert bot.run(lambda client: client.earlier(application.bundle_id, "11010519491231002X")) is None
