@@ -31,6 +31,7 @@ class Context:
         self.today = today or clock.today()
         # Who is signed in is what this message's verified session says: nobody's identity
         # outlives their sign-in, and a request without it never acts as them.
+        self.identity_changed = state.identity_token != incoming.identity_token
         state.identity_token = incoming.identity_token
         if incoming.channel:
             state.channel = incoming.channel

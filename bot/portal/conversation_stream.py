@@ -1,5 +1,7 @@
-"""`GET /api/v1/conversations/<id>/stream`: messages that reach a person outside a reply (an
-application delivered later, later an agent's words), as server-sent events for the widget.
+"""What the widget reads of its own conversation outside a reply: `GET /api/v1/conversations/<id>/
+stream`, the messages that reach the person outside a reply (an application delivered later, an
+agent's words) as server-sent events; `GET …/<id>/current`, the last turn's messages, so that a
+reloaded page or a second tab shows where the conversation stands.
 
 Pushed messages are rows of the transcript (bot/dialogue/delivery.py), written by whichever
 process had something to say; one hub per portal process polls for new ones and hands them to
@@ -86,9 +88,9 @@ def _after(request: Request) -> int:
     return int(raw) if raw.isdigit() and len(raw) < 19 else 0
 
 
-@bp.get("/api/v1/conversations/<conversation_id>/stream")
-async def stream(request: Request, conversation_id: str) -> Optional[HTTPResponse]:
-    """Needs the conversation's own session token (`?session=`: EventSource sends no headers)."""
+def _refused(request: Request, conversation_id: str) -> Optional[HTTPResponse]:
+    """Both routes need the conversation's own session token (`?session=`: EventSource sends
+    no headers); None when the request may go on."""
     if not _CONVERSATION_ID.match(conversation_id):
         return response.json({"error": "invalid_conversation_id", "message": "not a conversation id"}, status=400)
     try:
@@ -97,6 +99,27 @@ async def stream(request: Request, conversation_id: str) -> Optional[HTTPRespons
         status = 403 if problem.code == "session_mismatch" else 401
         return response.json({"error": problem.code, "message": "this conversation needs its own session"},
                              status=status)
+    return None
+
+
+@bp.get("/api/v1/conversations/<conversation_id>/current")
+async def current(request: Request, conversation_id: str) -> HTTPResponse:
+    refused = _refused(request, conversation_id)
+    if refused is not None:
+        return refused
+    found = await request.app.ctx.push_hub.store.find(conversation_id)
+    if found is None:
+        return response.json({"turn": 0, "messages": []})
+    messages = [{k: v for k, v in say.items() if v} for say in found.last_reply or []]
+    return response.json({"turn": found.turn, "stage": found.state.stage.value, "messages": messages},
+                         headers={"Cache-Control": "no-store"})
+
+
+@bp.get("/api/v1/conversations/<conversation_id>/stream")
+async def stream(request: Request, conversation_id: str) -> Optional[HTTPResponse]:
+    refused = _refused(request, conversation_id)
+    if refused is not None:
+        return refused
     hub: PushHub = request.app.ctx.push_hub
     queue = hub.subscribe(conversation_id)
     sent: Deque[int] = deque(maxlen=500)

@@ -98,9 +98,21 @@ def test_materials_so_far_are_an_incomplete_notice(asking: Talk) -> None:
     assert (asking.custom("materials_notice")["complete"], asking.pending()) == (False, "born_in_city")
 
 
-def test_start_over_forgets_the_bundle(asking: Talk) -> None:
+def test_start_over_asks_before_wiping_the_answers(asking: Talk) -> None:
     asking.send("重新开始", "start_over")
+    assert (asking.said("restart_confirm"), asking.stored().state.bundle_id) == (True, "newborn")
+
+
+def test_start_over_confirmed_forgets_the_bundle(asking: Talk) -> None:
+    asking.send("重新开始", "start_over")
+    asking.press("确定重新开始")
     assert asking.stored().state.bundle_id is None
+
+
+def test_start_over_declined_resumes_the_same_question(asking: Talk) -> None:
+    asking.send("重新开始", "start_over")
+    asking.press("不了，继续办")
+    assert asking.pending() == "born_in_city"
 
 
 def test_a_human_is_handed_off(asking: Talk) -> None:

@@ -69,3 +69,24 @@ def test_the_typed_name_is_masked_in_the_transcript(filling: Talk) -> None:
     filling.send("欧阳娜娜", "answer")
     lines = asyncio.run(filling.dialogue.store.transcript(filling.sender))
     assert [line.text for line in lines if line.speaker == "person"][-1] == "欧阳**"
+
+
+def test_signing_in_mid_form_shows_the_form_prefilled(engine, tmp_path) -> None:
+    from tests.dialogue.talk import Talk
+
+    talk = Talk(engine, tmp_path / "bot.db").at(Stage.FILLING)
+    talk.identity_token = "demo-zhang-wei"
+    talk.send("/resume")
+    sources = {f["field_id"]: f["source"] for f in talk.custom("form")["fields"]}
+    assert sources.get("applicant_name") == "identity"
+
+
+@pytest.mark.parametrize("bundle_id", ["newborn", "business_opening", "restaurant_opening", "posthumous",
+                                       "social_security_card", "retirement"])
+def test_a_form_is_called_prefilled_only_when_something_was(talk: Talk, bundle_id: str) -> None:
+    talk.at(Stage.ASKING, bundle_id)
+    talk.at(Stage.FILLING, bundle_id) if talk.stage is not Stage.FILLING else None
+    form = next((s.custom for s in talk.last if (s.custom or {}).get("type") == "form"), None)
+    intro = next((s.text for s in talk.last if (s.custom or {}).get("type") == "form"), "")
+    prefilled = sum(1 for f in (form or {}).get("fields", []) if f["source"] and f["source"] != "applicant")
+    assert ("已自动填好" in intro) == (prefilled > 0)

@@ -14,7 +14,9 @@ SMALLTALK_KEYS = {"greet": "greet", "thank": "thank", "goodbye": "goodbye", "out
 async def resume(ctx: Context) -> None:
     """After small talk or a detour: repeat what we were waiting for."""
     stage = ctx.state.stage
-    if stage is Stage.ASKING and ctx.state.pending_question:
+    if ctx.identity_changed and stage in (Stage.FILLING, Stage.REVIEWING, Stage.CONSENT):
+        await form.present(ctx)  # signed in (or out) mid-form: the notice and form as they now are
+    elif stage is Stage.ASKING and ctx.state.pending_question:
         await questionnaire.repeat(ctx)
     elif stage in (Stage.FILLING, Stage.REVIEWING):
         await form.repeat(ctx)
@@ -60,7 +62,16 @@ async def human(ctx: Context) -> None:
 
 
 async def restart(ctx: Context) -> None:
-    ctx.state.reset()
+    """Start over; with a questionnaire or form under way, only once the person confirms."""
+    state = ctx.state
+    under_way = state.bundle_id and state.stage in (Stage.ASKING, Stage.FILLING, Stage.REVIEWING, Stage.CONSENT)
+    if under_way and not ctx.msg.entity("confirmed"):
+        ctx.say("restart_confirm", params={"bundle_name": ctx.cat.bundle(state.bundle_id).name}, buttons=[
+            button(ctx.label("restart_yes"), "start_over", confirmed=True),
+            button(ctx.label("restart_no"), "resume"),
+        ])
+        return
+    state.reset()
     ctx.say("start_over")
 
 

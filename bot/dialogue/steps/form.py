@@ -22,9 +22,10 @@ async def present(ctx: Context) -> None:
     _say_summary(ctx, outcome)
     say_materials(ctx, outcome)
     lines = await form_lines(ctx)
+    params = _form_params(ctx, lines)
     ctx.say(
-        "form_intro",
-        params=_form_params(ctx, lines),
+        "form_intro" if params["prefilled"] else "form_intro_unfilled",  # "已预填" only when something was
+        params=params,
         custom=form_custom(ctx.cat, outcome.bundle_id, _display_lines(ctx, lines), outcome.prefill_ratio),
         text=None,
     )
@@ -287,4 +288,7 @@ async def correct_field(ctx: Context) -> None:
 
 
 async def no_form_yet(ctx: Context) -> None:
-    ctx.say("no_form_yet")
+    if consent.submitted(ctx):
+        consent.already_submitted(ctx)
+    else:
+        ctx.say("no_form_yet")
