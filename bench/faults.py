@@ -29,6 +29,7 @@ from bench.common import heading, summary_ms, table, verdict, write_record
 from bench.stack import Script
 
 TARGET_HOLD_S = 5.0
+CONSENT = ("同意并提交", "仍要提交")  # the latter when the same person filed it earlier today
 
 
 async def _load(rasa_url: str, needs: List[str], conversations: int, seconds: float) -> Dict[str, Any]:
@@ -100,13 +101,13 @@ def _kill_drill(stack) -> Dict[str, Any]:
 
     last = say('/choose_bundle{"bundle_id":"social_security_card"}')
     for _ in range(40):
-        if any(b["title"] == "同意并提交" for m in last for b in m.get("buttons") or []):
+        if any(b["title"] in CONSENT for m in last for b in m.get("buttons") or []):
             break
         buttons = [b for m in last for b in m.get("buttons") or []]
         last = say(buttons[0]["payload"] if buttons else "山东省济南市历下区示范路1号")
     else:
         raise RuntimeError("the kill drill could not reach the consent step")
-    consent = next(b for m in last for b in m["buttons"] if b["title"] == "同意并提交")
+    consent = next(b for m in last for b in m["buttons"] if b["title"] in CONSENT)
     intake.stop()
     submitting = threading.Thread(target=lambda: _ignore(say, consent["payload"]), daemon=True)
     submitting.start()

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Dict, List, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from bot.catalogue import Catalogue
 from bot.catalogue.model import FormField
@@ -47,10 +47,10 @@ def answer_for(question: Dict[str, Any]) -> str:
 
 
 def drive_to_receipt(chat: Any, catalogue: Catalogue, opening: str, bundle_id: str,
-                     max_turns: int = 80, option: int = 0, stop_at: Optional[str] = None) -> Dict[str, Any]:
+                     max_turns: int = 80, option: int = 0, stop_at: Tuple[str, ...] = ()) -> Dict[str, Any]:
     """Route with `opening`, pick `bundle_id`, answer everything, confirm, consent. Returns
     the application custom object; fails the test with the transcript if it gets stuck.
-    `stop_at`: return ({}) as soon as a button with this title is offered, without pressing it."""
+    `stop_at`: return ({}) as soon as a button with one of these titles is offered, unpressed."""
     by_label = {f.label: f for f in catalogue.fields.values()}
     chat.send(opening)
     chat.send(f'/choose_bundle{{"bundle_id":"{bundle_id}"}}')
@@ -60,7 +60,7 @@ def drive_to_receipt(chat: Any, catalogue: Catalogue, opening: str, bundle_id: s
             return application
         question = chat.custom("question")
         buttons = [b for m in chat.last for b in m.get("buttons") or []]
-        if stop_at and any(b["title"] == stop_at for b in buttons):
+        if any(b["title"] in stop_at for b in buttons):
             return {}
         if question is not None:
             if question["options"]:
@@ -69,7 +69,8 @@ def drive_to_receipt(chat: Any, catalogue: Catalogue, opening: str, bundle_id: s
             else:
                 chat.send(answer_for(question))
             continue
-        stage_button = _first(buttons, ("确认无误", "同意并提交"))
+        # "仍要提交": the same test person filed this bundle earlier today, and is warned.
+        stage_button = _first(buttons, ("确认无误", "同意并提交", "仍要提交"))
         if stage_button:
             chat.send(stage_button["payload"])
             continue

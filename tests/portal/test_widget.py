@@ -49,6 +49,8 @@ def test_newborn_to_receipt_by_clicking(open_widget, stack):
     w.press("5 星")
     expect(w.last_bot()).to_contain_text("5星")
 
+    if notice.locator("details.yjs-fold[open]").count() == 0:
+        notice.locator("summary").click()
     with w.page.context.expect_page() as opened:
         notice.get_by_role("link", name="打开可打印的一次性告知单").click()
     page = opened.value
@@ -115,7 +117,13 @@ def test_reload_continues_the_same_conversation(open_widget, stack):
     after = w.last_bot().locator(".yjs-card-question")
     assert after.get_attribute("data-question-id") not in (None, question)  # the bot remembered
     w.shot("reload-continuity")
+    # 新对话 asks first: cancelling keeps everything.
+    said = w.page.locator(".yjs-user").count()
     w.page.get_by_role("button", name="开始一个新对话（清空当前记录）").click()
+    w.page.get_by_role("alertdialog").get_by_role("button", name="取消").click()
+    expect(w.page.locator(".yjs-user")).to_have_count(said)
+    w.page.get_by_role("button", name="开始一个新对话（清空当前记录）").click()
+    w.page.get_by_role("alertdialog").get_by_role("button", name="确定").click()
     expect(w.page.locator(".yjs-user")).to_have_count(0)
     assert w.page.evaluate(CONVERSATION_ID) != sender
 
@@ -152,7 +160,7 @@ def test_keyboard_only(open_widget, stack):
     w.page.keyboard.type("孩子出生了")
     w.page.keyboard.press("Enter")
     w.wait_reply(before)
-    expect(w.page.locator(".yjs-user").last).to_have_text("孩子出生了")
+    expect(w.page.locator(".yjs-user .yjs-text").last).to_have_text("孩子出生了")
     # Tab from the input reaches the send button; Shift+Tab goes back through the toolbar.
     w.page.keyboard.press("Shift+Tab")
     assert "yjs-tool" in w.page.evaluate(focused)

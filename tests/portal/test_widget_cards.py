@@ -48,7 +48,7 @@ def test_question_card_has_options_progress_and_why(open_widget, fake_portal, fa
     answer = '/answer{"question_id":"father_hukou","value":"local"}'
     assert fake_rasa.received[-1]["message"] == answer
     assert fake_rasa.received[-1]["metadata"] == {"channel": "web"}
-    expect(w.page.locator(".yjs-user").last).to_have_text("本市户口")
+    expect(w.page.locator(".yjs-user .yjs-text").last).to_have_text("本市户口")
 
 
 def test_summary_notice_and_form_cards(open_widget, fake_portal, fake_rasa):
@@ -62,8 +62,15 @@ def test_summary_notice_and_form_cards(open_widget, fake_portal, fake_rasa):
     expect(bundle).to_contain_text("出生登记（户口申报）")
     expect(bundle).to_contain_text("公安户政窗口")
     notice = w.cards("notice").last
-    for title in ("需要提交", "容缺受理", "告知承诺", "免提交", "过程材料"):
+    # With the form right after it in the same turn, the notice is folded: one tap opens it.
+    expect(notice.locator("details.yjs-fold")).not_to_have_attribute("open", "")
+    notice.locator("summary").click()
+    for title in ("需要您准备", "免提交", "过程材料"):
         expect(notice.locator(".yjs-group-title", has_text=title)).to_have_count(1)
+    # 容缺 and 告知承诺 are marks on what the person brings, counted with it once.
+    bring = notice.locator(".yjs-group-bring")
+    expect(bring).to_contain_text("可容缺受理")
+    expect(bring).to_contain_text("可告知承诺")
     expect(notice).to_contain_text("已调取：结婚证电子证照")
     expect(notice).to_contain_text("由“出生医学证明首次签发”生成")
     expect(notice).to_contain_text("原件 1 份")
@@ -79,6 +86,7 @@ def test_summary_notice_and_form_cards(open_widget, fake_portal, fake_rasa):
     expect(w.page.locator(".yjs-text", has_text="【一次性告知】")).not_to_contain_text("1. …")
     w.shot("cards-summary")
     w.page.reload()
+    w.cards("notice").last.locator("summary").click()
     expect(w.cards("notice").last.get_by_role("checkbox", name=ticked)).to_be_checked()
 
 
@@ -86,6 +94,7 @@ def test_editing_a_form_field_sends_correct_field(open_widget, fake_portal, fake
     w = open_widget(fake_portal.url)
     to_summary(w)
     form = w.cards("form").last
+    form.locator("summary").click()  # folded: the notice and the form came in one turn
     form.get_by_role("button", name="修改“新生儿姓名”").click()
     editor = form.get_by_role("textbox", name="新生儿姓名")
     expect(editor).to_be_focused()
@@ -96,7 +105,7 @@ def test_editing_a_form_field_sends_correct_field(open_widget, fake_portal, fake
     sent = fake_rasa.received[-1]["message"]
     assert sent.startswith("/correct_field{")
     assert json.loads(sent[len("/correct_field"):]) == {"field_id": "child_name", "value": "张小明"}
-    expect(w.page.locator(".yjs-user").last).to_have_text("新生儿姓名改成张小明")
+    expect(w.page.locator(".yjs-user .yjs-text").last).to_have_text("新生儿姓名改成张小明")
 
 
 def test_receipt_rating_and_handoff(open_widget, fake_portal, fake_rasa):
@@ -136,6 +145,12 @@ def test_signing_in_or_out_keeps_the_conversation_and_rebinds_its_session(open_w
     first = fake_rasa.received[-1]
     assert (first["identity_token"], first["metadata"]) == ("demo-li-na", {"channel": "web"})
     w.page.get_by_label("演示登录").select_option("")
+    # Signing out re-binds the session and refreshes the current step without a word shown.
+    for _ in range(100):
+        if fake_rasa.received[-1]["message"] == "/resume":
+            break
+        w.page.wait_for_timeout(50)
+    assert fake_rasa.received[-1]["identity_token"] == ""
     w.say("你好")
     expect(w.page.locator(".yjs-user")).to_have_count(2)  # the same conversation goes on
     assert (fake_rasa.received[-1]["identity_token"], fake_rasa.received[-1]["sender"]) == ("", first["sender"])
@@ -163,6 +178,7 @@ def test_no_send_while_an_ime_is_composing(open_widget, fake_portal, fake_rasa):
 def test_printable_notice_page(open_widget, fake_portal):
     w = open_widget(fake_portal.url)
     to_summary(w)
+    w.cards("notice").last.locator("summary").click()
     with w.page.context.expect_page() as opened:
         w.cards("notice").last.get_by_role("link", name="打开可打印的一次性告知单").click()
     notice = opened.value

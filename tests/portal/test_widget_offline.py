@@ -30,7 +30,7 @@ def test_unreachable_server_shows_status_keeps_text_and_recovers(open_widget, of
     # The server comes back on the same port: "重试" delivers the message, the input clears.
     with FakeRasa(port=offline_portal.settings.rasa_port) as fake:
         w.status.get_by_role("button", name="重试").click()
-        expect(w.page.locator(".yjs-user").last).to_have_text(typed)
+        expect(w.page.locator(".yjs-user .yjs-text").last).to_have_text(typed)
         expect(w.last_bot()).to_contain_text("您说：" + typed)
         expect(w.status).to_be_hidden()
         expect(w.input).to_have_value("")

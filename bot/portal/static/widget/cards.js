@@ -7,8 +7,11 @@
   const S = W.parts.strings;
   // For these cards the message text is a plain-text copy of the card: keep its first line only.
   const TEXT_IS_COPY = { bundle: true, materials_notice: true, form: true, application: true };
-  const GROUP_ORDER = ['required', 'deferrable', 'commitment', 'exempt', 'produced'];
-  const CHECKABLE = { required: true, deferrable: true, commitment: true };
+  // What the person brings is one group, counted once (the summary's `after`); 容缺 and 告知承诺
+  // are marks on its items, not groups of their own.
+  const GROUP_OF = { required: 'bring', deferrable: 'bring', commitment: 'bring', exempt: 'exempt', produced: 'produced' };
+  const GROUP_ORDER = ['bring', 'exempt', 'produced'];
+  const CHECKABLE = { bring: true };
 
   function payload(intent, entities) {
     return '/' + intent + (entities ? JSON.stringify(entities) : '');
@@ -21,6 +24,12 @@
   function card(type, label, children, attrs) {
     return h('section', { class: 'yjs-card yjs-card-' + type,
       attrs: Object.assign({ 'aria-label': label }, attrs || {}) }, children);
+  }
+
+  /* A long card that folds: its summary line stays visible (chat.js folds it when the turn goes on). */
+  function fold(summary, children) {
+    return h('details', { class: 'yjs-fold', attrs: { open: true } }, [
+      h('summary', { class: 'yjs-fold-summary', text: summary })].concat(children));
   }
 
   function buttonRow(buttons, ctx, extraClass) {
@@ -160,6 +169,7 @@
   function materialDetail(m) {
     const form = fmt(S.copies, { kind: m.original ? S.original : S.copy, n: m.copies || 1 });
     const bits = [];
+    if (m.status === 'deferrable' || m.status === 'commitment') bits.push(S.groups[m.status]);
     if (m.status === 'exempt') bits.push(fmt(S.coveredBy, { name: m.covered_by_name || m.covered_by || '' }));
     else if (m.status === 'produced') bits.push(fmt(S.producedBy, { name: m.produced_by_name || m.produced_by || '' }));
     else bits.push(form);
@@ -183,24 +193,27 @@
   function materialsNotice(c, buttons, ctx) {
     const materials = Array.isArray(c.materials) ? c.materials : [];
     const s = c.summary || {};
-    const children = [h('p', { class: 'yjs-card-title', text: S.noticeTitle })];
+    const groupOf = (m) => GROUP_OF[m.status] || m.status;
+    const bring = materials.filter((m) => groupOf(m) === 'bring').length;
+    const children = [];
     if (c.complete === false) children.push(h('p', { class: 'yjs-warning', text: S.incomplete }));
     children.push(h('p', { class: 'yjs-summary', text: fmt(S.summaryLine, {
-      before: s.before, after: s.after, exempt: s.exempt, produced: s.produced }) }));
+      before: s.before, after: bring, exempt: s.exempt, produced: s.produced }) }));
     children.push.apply(children, summaryLines(c.summary));
-    const known = GROUP_ORDER.concat(materials.map((m) => m.status).filter((x) => GROUP_ORDER.indexOf(x) < 0));
-    known.filter((status, i) => known.indexOf(status) === i).forEach((status) => {
-      const group = materials.filter((m) => m.status === status);
-      if (!group.length) return;
-      const title = S.groups[status] || group[0].status_label || status;
-      children.push(h('div', { class: 'yjs-group yjs-group-' + status }, [
-        h('p', { class: 'yjs-group-title', text: title + '（' + group.length + '）' }),
-        h('ul', { class: 'yjs-materials' }, group.map((m) => materialRow(m, status, c, ctx))),
+    const known = GROUP_ORDER.concat(materials.map(groupOf).filter((x) => GROUP_ORDER.indexOf(x) < 0));
+    known.filter((group, i) => known.indexOf(group) === i).forEach((group) => {
+      const members = materials.filter((m) => groupOf(m) === group);
+      if (!members.length) return;
+      const title = S.groups[group] || members[0].status_label || group;
+      children.push(h('div', { class: 'yjs-group yjs-group-' + group }, [
+        h('p', { class: 'yjs-group-title', text: title + '（' + members.length + '）' }),
+        h('ul', { class: 'yjs-materials' }, members.map((m) => materialRow(m, group, c, ctx))),
       ]));
     });
     children.push(h('a', { class: 'yjs-link', text: S.noticePrint, attrs: {
       href: ctx.noticeHref(c), target: '_blank', rel: 'noopener' } }));
-    return { node: card('notice', S.noticeTitle, children), rest: buttons };
+    const label = fmt(S.noticeLabel, { n: bring });
+    return { node: card('notice', label, [fold(label, children)]), rest: buttons };
   }
 
   function formField(f, ctx) {
@@ -247,12 +260,14 @@
 
   function form(c, buttons, ctx) {
     const fields = Array.isArray(c.fields) ? c.fields : [];
+    const prefilled = fields.filter((f) => f.source && f.source !== 'applicant').length;
     const ratio = Math.round((Number(c.prefill_ratio) || 0) * 100);
-    return { rest: buttons, node: card('form', S.formTitle, [
-      h('p', { class: 'yjs-card-title', text: S.formTitle }),
-      h('p', { class: 'yjs-muted', text: fmt(S.formRatio, { p: ratio }) }),
+    const label = fmt(S.formLabel, { n: fields.length });
+    return { rest: buttons, node: card('form', label, [fold(label, [
+      // "已预填" only when something was.
+      h('p', { class: 'yjs-muted', text: prefilled ? fmt(S.formRatio, { p: ratio }) : S.formNothingPrefilled }),
       h('ul', { class: 'yjs-fields' }, fields.map((f) => formField(f, ctx))),
-    ]) };
+    ])]) };
   }
 
   function application(c, buttons) {
@@ -288,7 +303,7 @@
     let text = typeof msg.text === 'string' ? msg.text : '';
     if (type === 'question' && text.trim() === String(custom.text || '').trim()) text = '';
     if (type && TEXT_IS_COPY[type]) text = text.split('\n')[0];
-    const parts = [];
+    const parts = [h('span', { class: 'yjs-sr', text: S.bot + '：' })];
     if (text) parts.push(h('p', { class: 'yjs-text', text: text }));
     if (type) {
       const rendered = RENDERERS[type](custom, buttons, ctx);
@@ -296,7 +311,7 @@
       buttons = rendered.rest;
     }
     if (buttons.length) parts.push(isRating(buttons) ? rating(buttons, ctx) : buttonRow(buttons, ctx));
-    return parts.length ? h('div', { class: 'yjs-msg yjs-bot' }, parts) : null;
+    return parts.length > 1 ? h('div', { class: 'yjs-msg yjs-bot' }, parts) : null;
   }
 
   W.parts.cards = { botMessage: botMessage, buttonRow: buttonRow };

@@ -23,7 +23,7 @@
         open: () => this.open(true),
         close: () => this.close(true),
         largeText: (on) => this.setLargeText(on),
-        reset: () => this.newConversation(),
+        reset: () => this.confirmNewConversation(),
         retry: () => this.retry(),
         draft: (text) => this.store.write('draft', text),
       });
@@ -34,11 +34,39 @@
       };
       this.panel.setLargeText(this.store.read('largeText', false));
       this.panel.input.value = this.store.read('draft', '');
+      this.turn = [];  // the nodes of the latest turn: the only ones whose controls work
+      this.background = null;  // a turn the widget itself is sending (after signing in)
       this.renderHistory();
       if (this.store.read('open', false)) this.open(false);
       window.addEventListener('online', () => this.transport.retryNow());
       this.stream = new P.Stream(config.portalUrl, (message) => this.onPushed(message));
       this.stream.open(this.store.session, this.store.read('pushedAfter', 0));
+      this.catchUp();
+    }
+
+    /* Another tab or device may have gone on with this conversation: show where it stands. */
+    async catchUp() {
+      const session = this.store.session;
+      if (!session || !window.fetch) return;
+      let current;
+      try {
+        const url = this.config.portalUrl + '/api/v1/conversations/' + encodeURIComponent(session.conversation_id) +
+          '/current?session=' + encodeURIComponent(session.session_token);
+        const response = await fetch(url, { credentials: 'omit' });
+        if (!response.ok) return;
+        current = await response.json();
+      } catch (error) {
+        return;  // offline: what this page shows is all we know
+      }
+      const messages = Array.isArray(current.messages) ? current.messages : [];
+      const bots = this.store.history().filter((e) => e.who === 'bot' && !(e.msg || {}).id);
+      const shownLast = bots.length ? (bots[bots.length - 1].msg || {}).text || '' : '';
+      const serverLast = messages.length ? messages[messages.length - 1].text || '' : '';
+      if (!messages.length || serverLast === shownLast) return;
+      const entries = [{ who: 'turn' }].concat(messages.map((m) => ({ who: 'bot', msg: m })));
+      this.store.append(entries);
+      this.showNewTurn(entries, true);
+      this.panel.setStatus(S.restored, false);
     }
 
     /* A message that was not a reply: shown and kept like one, once. */
@@ -48,23 +76,75 @@
       const entry = { who: 'bot', msg: message };
       this.store.append([entry]);
       const node = this.render(entry);
-      if (node) node.classList.add('yjs-pushed');
+      if (node) { node.classList.add('yjs-pushed'); this.turn.push(node); }
       this.panel.scrollToEnd();
+      this.panel.announce(this.summaryOf([entry]));
     }
 
+    /* The history as it was, every earlier turn's controls retired, the current step in view. */
     renderHistory() {
       this.panel.clear();
       // The greeting is the widget's own, not the bot's: drawn first every time, never stored.
-      this.renderWelcome();
-      this.store.history().forEach((entry) => this.render(entry));
+      let turn = [this.renderWelcome()];
+      const past = [];
+      this.store.history().forEach((entry) => {
+        if (entry.who === 'user' || entry.who === 'turn') { past.push.apply(past, turn); turn = []; }
+        const node = this.render(entry);
+        if (node) turn.push(node);
+      });
+      this.panel.retire(past);
+      this.turn = turn.filter(Boolean);
+      this.collapseAllButLast(this.turn);
+      window.requestAnimationFrame(() => this.panel.showTurn(this.turn[0], this.actionIn(this.turn)));
+    }
+
+    /* A new turn on screen: older controls retired, long cards folded, the next step in view. */
+    showNewTurn(entries, fromServer) {
+      const nodes = entries.map((entry) => this.render(entry)).filter(Boolean);
+      this.panel.retire(this.turn.filter((node) => nodes.indexOf(node) < 0));
+      this.turn = nodes;
+      this.collapseAllButLast(nodes.filter((node) => node.classList.contains('yjs-bot')));
+      const action = this.actionIn(nodes);
+      this.panel.showTurn(nodes[0], action);
+      this.panel.announce(this.summaryOf(entries));
+      return { first: nodes[0], action: action, fromServer: !!fromServer };
+    }
+
+    /* The turn that ends the questionnaire brings the summary, the notice and the form at once,
+     * then the first thing to fill: the long cards fold (a tap opens them) so that the next step
+     * is near. A turn with one card (the form to check, the notice asked for) keeps it open. */
+    collapseAllButLast(nodes) {
+      const folds = [];
+      nodes.slice(0, -1).forEach((node) => folds.push.apply(folds, node.querySelectorAll('details.yjs-fold')));
+      if (folds.length >= 2) folds.forEach((fold) => { fold.open = false; });
+    }
+
+    /* Where the person acts next: the newest question card, else the newest message with controls. */
+    actionIn(nodes) {
+      for (let i = nodes.length - 1; i >= 0; i -= 1) {
+        if (nodes[i].querySelector('.yjs-card-question, button:not([disabled]), input, select')) return nodes[i];
+      }
+      return nodes[nodes.length - 1] || null;
+    }
+
+    summaryOf(entries) {
+      return entries.filter((e) => e.who === 'bot').map((e) => {
+        const msg = e.msg || {};
+        const custom = msg.custom || {};
+        if (custom.type === 'materials_notice') return fmt(S.announceNotice, { n: (custom.summary || {}).after });
+        if (custom.type === 'form') return fmt(S.announceForm, { n: (custom.fields || []).length });
+        if (custom.type === 'question') return custom.text || '';
+        return String(msg.text || '').split('\n')[0];
+      }).filter(Boolean).join('。');
     }
 
     renderWelcome() {
       const buttons = S.welcomeButtons.map((pair) => ({ title: pair[0], payload: pair[1] }));
-      this.panel.append(P.cards.botMessage({ text: S.welcome, buttons: buttons }, this.cardContext));
+      return this.panel.append(P.cards.botMessage({ text: S.welcome, buttons: buttons }, this.cardContext));
     }
 
     render(entry) {
+      if (entry.who === 'turn') return null;  // a turn the person started without words (signing in)
       if (entry.who === 'user') return this.panel.append(this.panel.userMessage(entry.text, false));
       return this.panel.append(P.cards.botMessage(entry.msg || {}, this.cardContext));
     }
@@ -75,28 +155,34 @@
       return window.YJS_IDENTITY_TOKEN || this.config.identityToken || '';
     }
 
-    /* One message at a time, so replies arrive in order; the input keeps the text until it is delivered. */
-    async send(message, shownAs, fromInput) {
+    /* One message at a time, so replies arrive in order; the input keeps the text until it is
+     * delivered. `quiet`: a turn without words from the person (after signing in). */
+    async send(message, shownAs, fromInput, quiet) {
+      // A turn the widget started by itself (after signing in) finishes first; what the person
+      // sends meanwhile waits for it instead of being dropped.
+      if (!quiet && this.background) await this.background;
       if (this.busy || !String(message).trim()) return false;
       this.busy = true;
       this.failed = null;
-      const pending = this.panel.append(this.panel.userMessage(shownAs, true));
+      const pending = quiet ? null : this.panel.append(this.panel.userMessage(shownAs, true));
       this.panel.scrollToEnd();
       this.panel.setThinking(true);
       try {
         const replies = await this.transport.send({ message: message, metadata: { channel: 'web' } });
-        pending.remove();
-        const entries = [{ who: 'user', text: shownAs }].concat(replies.map((m) => ({ who: 'bot', msg: m })));
+        if (pending) pending.remove();
+        const entries = [quiet ? { who: 'turn' } : { who: 'user', text: shownAs }]
+          .concat(replies.map((m) => ({ who: 'bot', msg: m })));
         this.store.append(entries);
-        const first = entries.map((entry) => this.render(entry))[0];
-        this.panel.reveal(first);
+        const shown = this.showNewTurn(entries);
         if (fromInput && this.panel.input.value.trim() === message) {
           this.panel.input.value = '';
           this.store.write('draft', '');
         }
+        // A tap moves on to the new question; while typing, the cursor stays where it is.
+        if (!fromInput && !quiet) this.focusOn(shown.action);
         return true;
       } catch (error) {
-        pending.remove();
+        if (pending) pending.remove();
         if (error instanceof P.errors.Rejected) this.panel.setStatus(S.rejected, false);
         else if (error instanceof P.errors.Unreachable) this.failed = [message, shownAs, fromInput];
         return false;
@@ -119,9 +205,23 @@
       else if (status.state === 'offline') this.panel.setStatus(S.offline, true);
     }
 
+    focusOn(node) {
+      if (!node) return;
+      const target = node.querySelector('.yjs-card-question .yjs-card-title') || node.querySelector('button:not([disabled])');
+      if (target === null) { this.panel.input.focus(); return; }
+      if (!target.hasAttribute('tabindex') && target.tagName !== 'BUTTON') target.setAttribute('tabindex', '-1');
+      target.focus({ preventScroll: true });
+    }
+
+    async confirmNewConversation() {
+      if (this.store.history().length && !(await this.panel.ask(S.confirmNew))) return;
+      this.newConversation();
+    }
+
     open(focus) {
       this.panel.open(focus);
       this.store.write('open', true);
+      this.panel.showTurn(this.turn[0], this.actionIn(this.turn));
     }
 
     close(focus) {
@@ -155,6 +255,11 @@
         await this.transport.ensureSession(false, next);
       } catch (error) {
         this.panel.setStatus(S.signInFailed, false);
+        return;
+      }
+      // The same conversation, now with (or without) this person's prefill and exemptions.
+      if (this.store.history().length) {
+        this.background = this.send('/resume', '', false, true).finally(() => { this.background = null; });
       }
     }
 

@@ -2,7 +2,7 @@
  *
  *   <script src="https://portal.example/static/widget/widget.js"
  *           data-rasa-url="https://bot.example" data-portal-url="https://portal.example"
- *           data-identity-token="(optional)" defer></script>
+ *           data-identity-token="(optional)" data-avoid="(optional: #login, .tools)" defer></script>
  *
  * Host pages may call window.YJSWidget.open(), .close(), .send(text, shownAs),
  * .setIdentity(token), .setLargeText(on) and .newConversation() at any time: calls made before
@@ -20,6 +20,8 @@
     // The notice page lives on the portal; by default that is where the widget came from.
     portalUrl: trimSlash(data.portalUrl) || new URL(script.src).origin,
     identityToken: data.identityToken || '',
+    // The host page's own controls the panel must never cover (a CSS selector list).
+    avoid: data.avoid || '',
     storagePrefix: data.storagePrefix || 'yjs',
   };
   const queue = [];
