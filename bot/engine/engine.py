@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Dict, List, Mapping, Optional
 
 from bot.catalogue.catalogue import Catalogue
-from bot.catalogue.model import Bundle, Question
+from bot.catalogue.model import Bundle, FormField, Question
 from bot.engine.compiled import CompiledBundle, compile_bundle
 from bot.engine.explain import Trace, explain
 from bot.engine.facts import Facts, anonymous
@@ -55,6 +55,11 @@ class Engine:
         if cb is None:
             cb = self._compiled[bundle_id] = compile_bundle(self.catalogue, self.bundle(bundle_id))
         return cb
+
+    def field(self, bundle_id: str, field_id: str) -> FormField:
+        """A form field as this bundle words it (its own label and hint, else the registry's)."""
+        definition = self.compiled(bundle_id).field_defs.get(field_id)
+        return definition if definition is not None else self.catalogue.fields[field_id]
 
     def question(self, bundle_id: str, question_id: str) -> Question:
         cq = self.compiled(bundle_id).by_id.get(question_id)
