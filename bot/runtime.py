@@ -5,10 +5,8 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
-from bot.catalogue import load_catalogue
 from bot.dialogue.services import Services
-from bot.engine.engine import Engine
-from bot.engine.routing_examples import load_routing_examples
+from bot.engine.live import LiveEngine
 from bot.identity.provider import IdentityUnavailable, provider_from_settings
 from bot.ratings import RatingStore
 from bot.settings import Settings, get_settings
@@ -33,11 +31,10 @@ class _SafeIdentity:
 
 def build_services(settings: Optional[Settings] = None, handoff=None) -> Services:
     settings = settings or get_settings()
-    engine = Engine(load_catalogue(settings.rules_dir, settings.cache_dir),
-                    load_routing_examples(settings.data_dir / "nlu" / "bundles"))
-    engine.prepare_routing()
     return Services(
-        engine=engine,
+        # Rules edits go live while the server runs (bot/engine/live.py); the engine behind it is
+        # swapped whole, so nothing here holds on to a catalogue.
+        engine=LiveEngine.from_settings(settings, "action_server").start(),
         identity=_SafeIdentity(provider_from_settings(settings)),
         handoff=handoff,
         ratings=RatingStore(settings.var_dir / "ratings.db"),

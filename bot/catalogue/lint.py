@@ -13,6 +13,9 @@ from bot.catalogue.loader import load_catalogue
 from bot.catalogue.locate import with_lines
 from bot.catalogue.problems import CatalogueError, Problem, relative
 
+# Below this many routing examples a bundle with no NLU examples in data/ routes poorly.
+FEW_EXAMPLES = 8
+
 
 def lint_facts(cat: Catalogue, today: date):
     """Two people to walk each bundle with: an anonymous one and one the government knows well."""
@@ -77,6 +80,12 @@ def lint_catalogue(cat: Catalogue, today: date | None = None) -> List[Problem]:
                 if (item.id, use.ref) not in report.field_uses:
                     problems.append(Problem(file, f"items[{item.id}].fields[{use.ref}]",
                                             "unreachable: on the form on no answer path"))
+    for bundle_id, summary in cat.summaries.items():
+        if len(summary.examples) < FEW_EXAMPLES:
+            problems.append(Problem(
+                relative(cat.files[bundle_id], cat.root), "routing.examples",
+                f"only {len(summary.examples)} examples: a bundle routes on its own file's wording, so give "
+                f"{FEW_EXAMPLES} or more ways people really say this need", "warning"))
     problems.extend(item_code_problems(cat))
     problems.extend(proof_problems(cat))
     for material_id in sorted(set(cat.materials) - used_materials):

@@ -28,8 +28,10 @@ def full_domain(cb: CompiledBundle, cq: CompiledQuestion, facts: Facts) -> List[
     q = cq.question
     if q.kind == "multi":
         values = [o.value for o in q.options]
-        if len(values) <= 5:
+        if len(values) <= 4:
             return [list(c) for r in range(len(values) + 1) for c in combinations(values, r)]
+        # None, each one alone, every one: enough for every `contains` condition to be both true
+        # and false, without multiplying a bundle's paths by 32 (five 过户 options) or more.
         return [[]] + [[v] for v in values] + [values]
     if q.kind == "text":
         return ["示例"]

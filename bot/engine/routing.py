@@ -194,6 +194,10 @@ class Router:
         out[index.start_owner] = np.maximum.reduceat(per_example[index.order], index.starts)
         return out
 
+    def barred(self, text: str) -> List[str]:
+        """Bundles whose `not_examples` keep this text away from them."""
+        return [self._ids[i] for i in np.flatnonzero(self.unlike(text) > self.fit(text))]
+
     def route(self, text: str, limit: int = 3) -> List[Candidate]:
         """Best candidates first; empty when the text fits no bundle."""
         if not self._ids:

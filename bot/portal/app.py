@@ -1,4 +1,4 @@
-"""The portal app factory: one blueprint per feature, settings and engine loaded once."""
+"""The portal app factory: one blueprint per feature, settings loaded once, the engine kept live."""
 
 from __future__ import annotations
 
@@ -8,9 +8,8 @@ from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 from bot import heap
-from bot.catalogue import load_catalogue
 from bot.engine.engine import Engine
-from bot.engine.routing_examples import load_routing_examples
+from bot.engine.live import LiveEngine
 from bot.portal.catalogue_api import bp as catalogue_api
 from bot.portal.demo_logins import bp as demo_logins
 from bot.portal.pages import bp as pages
@@ -23,10 +22,8 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     app = Sanic("portal")
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings
-    app.ctx.engine = engine or Engine(
-        load_catalogue(settings.rules_dir, settings.cache_dir),
-        load_routing_examples(settings.data_dir / "nlu" / "bundles"),
-    )
+    # Rules edits go live while the portal runs (bot/engine/live.py); a given engine stays fixed.
+    app.ctx.engine = engine or LiveEngine.from_settings(settings, "portal")
     app.ctx.engine.prepare_routing()
     app.blueprint(catalogue_api)
     app.blueprint(demo_logins)
@@ -36,6 +33,16 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     @app.after_server_start
     async def settle_heap(_app: Sanic, _loop) -> None:
         heap.settle()
+
+    @app.after_server_start
+    async def watch_rules(_app: Sanic, _loop) -> None:
+        if isinstance(app.ctx.engine, LiveEngine):
+            app.ctx.engine.start()
+
+    @app.before_server_stop
+    async def stop_watching(_app: Sanic, _loop) -> None:
+        if isinstance(app.ctx.engine, LiveEngine):
+            app.ctx.engine.stop()
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

@@ -326,3 +326,9 @@ def test_the_guide_stops_with_exit_1_when_input_ends_early() -> None:
 
 def test_the_guide_of_an_unknown_bundle_exits_with_2() -> None:
     assert bot("guide", "no_such_bundle", stdin="").code == 2
+
+
+def test_a_bundle_with_few_routing_examples_gets_a_warning_not_an_error(findings: Run) -> None:
+    warned = [line for line in findings.out.splitlines()
+              if "never_asked.yml" in line and "routing.examples: warning: only 3 examples" in line]
+    assert (len(warned), findings.found().count(warned[0]) if warned else None) == (1, 0)

@@ -179,8 +179,9 @@ def test_a_category_of_the_other_audience_is_refused(newborn: Path) -> None:
 # -- conditions -------------------------------------------------------------------------------
 
 def test_a_condition_on_an_unknown_question_is_refused(newborn: Path) -> None:
-    edit(newborn, "time_limit: {legal_days: 30, promised_days: 15}\n    when: {answer: mother_employee_insured, is: true}",
-         "time_limit: {legal_days: 30, promised_days: 15}\n    when: {answer: mother_insured, is: true}")
+    limit = "time_limit: {legal_days: 30, promised_days: 15}\n"
+    edit(newborn, limit + "    when: {answer: mother_employee_insured, is: true}",
+         limit + "    when: {answer: mother_insured, is: true}")
     problem = the_problem(newborn.parents[1])
     assert (problem.path, problem.message) == (
         "items[6:maternity_reimbursement].when", "condition on unknown question 'mother_insured'")

@@ -3,6 +3,8 @@ examples and no training; its `not_examples` keep look-alike texts away from it.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -65,3 +67,19 @@ def test_without_its_not_examples_the_bundle_would_take_buying_medicine(without_
 
 def test_not_examples_leave_the_bundle_s_own_needs_alone(engine: Engine) -> None:
     assert engine.route("想开个药店，也卖感冒药", 1)[0].bundle_id == "pharmacy_opening"
+
+
+def test_rules_route_shows_a_clerk_what_the_not_examples_keep_away(tmp_path: Path) -> None:
+    root = copy_rules(tmp_path)
+    add_pharmacy(root)
+    done = subprocess.run([sys.executable, "-m", "bot", "rules", "--rules", str(root), "route", "我想买点感冒药"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.splitlines()[-1]) == (0, "kept away by not_examples: pharmacy_opening")
+
+
+def test_rules_route_lists_the_new_bundle_first_for_its_need(tmp_path: Path) -> None:
+    root = copy_rules(tmp_path)
+    add_pharmacy(root)
+    done = subprocess.run([sys.executable, "-m", "bot", "rules", "--rules", str(root), "route", "想开个药店"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.stdout.splitlines()[0].split()[1:3] == ["pharmacy_opening", "开办药店一件事"]
