@@ -1,5 +1,7 @@
-"""Catalogue-wide rules the linter checks across files: one item code names one item, and every
-proof a government body issues is shared, e-licensed or has a stated reason to be brought."""
+"""Catalogue-wide linter rules: one code per item name, government proofs shared or justified.
+
+The code goes to the application API with every application; a government proof demanded on
+paper goes against 减证便民 unless the registry says why."""
 
 from __future__ import annotations
 

@@ -1,5 +1,6 @@
-"""`python -m bot rules status`: what each running service serves, whether its last rules change
-went live or was refused (and why), and whether the files on disk would load now."""
+"""`python -m bot rules status`: what each running service serves and why a change was refused.
+
+Also whether the files on disk would load now, for when no service is running."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The engine a running service uses: the current Engine behind a small holder, swapped whole
-when the rules folder changes and the new catalogue passes every check. A change that fails
-leaves the old catalogue serving and is reported in the log and in `rules status`."""
+"""The engine a running service uses, swapped whole when the rules folder changes and checks out.
+
+The current Engine sits behind a small holder. A change that fails any load check leaves the old
+catalogue serving; it is reported in the log and in `python -m bot rules status`."""
 
 from __future__ import annotations
 

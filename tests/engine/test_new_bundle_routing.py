@@ -1,5 +1,6 @@
 """A bundle added as a file routes from its own text (name, keywords, examples) with no NLU
-examples and no training; its `not_examples` keep look-alike texts away from it."""
+examples and no training; its `not_examples` keep look-alike texts away from it; and it passes
+its own case file, as a shipped bundle would."""
 
 from __future__ import annotations
 
@@ -10,10 +11,14 @@ from pathlib import Path
 import pytest
 
 from bot.catalogue import load_catalogue
+from bot.catalogue.yaml_io import read_yaml
 from bot.dialogue.routing_steps import shortlist
 from bot.engine import Engine
 from bot.engine.routing_examples import load_routing_examples
-from tests.engine.pharmacy import BUNDLE, ROOT, add_pharmacy, copy_rules
+from tests.engine.pharmacy import BUNDLE, FIXTURE, ROOT, add_pharmacy, copy_rules
+from tests.rules import test_cases as rule_cases  # a module, so pytest does not collect its tests here
+
+CASES = FIXTURE / "cases" / "pharmacy_opening.yml"
 
 
 def _engine(tmp: Path, bundle_text: str | None = None) -> Engine:
@@ -83,3 +88,8 @@ def test_rules_route_lists_the_new_bundle_first_for_its_need(tmp_path: Path) -> 
     done = subprocess.run([sys.executable, "-m", "bot", "rules", "--rules", str(root), "route", "想开个药店"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.stdout.splitlines()[0].split()[1:3] == ["pharmacy_opening", "开办药店一件事"]
+
+
+@pytest.mark.parametrize("case", read_yaml(CASES)["cases"], ids=lambda case: case["name"])
+def test_the_new_bundle_passes_its_own_case_file(engine: Engine, case: dict) -> None:
+    rule_cases.test_case(engine, "pharmacy_opening", case)
