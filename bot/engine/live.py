@@ -31,7 +31,8 @@ QUIET_S = 0.2  # a change is loaded once the files have stood still this long (s
 class LiveEngine:
     """Quacks like the Engine it holds (`live.route(…)`, `live.catalogue`), so the dialogue and
     the portal need not know that it is replaced while they run. Each swap is one assignment:
-    a call sees the old engine or the new one, never a mix."""
+    one call sees the old engine or the new one, never a mix (a turn making several calls may
+    straddle a swap; `live.engine` taken once gives a turn one version throughout)."""
 
     def __init__(self, rules_dir: Path, cache_dir: Optional[Path] = None,
                  routing_examples: Optional[Dict[str, List[str]]] = None,
@@ -42,7 +43,7 @@ class LiveEngine:
         self._examples = routing_examples or {}
         self._status_dir = status_dir
         self._poll_s, self._quiet_s = poll_s, quiet_s
-        self._lock = threading.Lock()  # one reload at a time (the watcher, or check_now)
+        self._lock = threading.Lock()  # one reload at a time (the watcher thread, or a direct reload())
         self._stop = threading.Event()
         self._thread: Optional[threading.Thread] = None
         self._seen = fingerprint(self.rules_dir)
