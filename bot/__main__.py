@@ -1,5 +1,5 @@
-"""Command line: `python -m bot run|train|shell`, `rules check|graph <id>`, `guide <id>`,
-`conversation show <id>`, `privacy purge|rekey`."""
+"""Command line: `python -m bot run|train|shell`, `rules check|status|route <text>|graph <id>`,
+`guide <id>`, `conversation show <id>`, `privacy purge|rekey`."""
 
 from __future__ import annotations
 
@@ -15,6 +15,13 @@ def _rules(args: argparse.Namespace) -> int:
     from bot.catalogue.lint import check
 
     root = Path(getattr(args, "rules", None) or settings_or_exit().rules_dir)
+    if args.rules_command == "status":
+        from bot.catalogue.status_report import report
+
+        settings = settings_or_exit()
+        return report(root, settings.var_dir / "rules-status", settings.cache_dir, sys.stdout)
+    if args.rules_command == "route":
+        return _route(root, args.text)
     if args.rules_command == "check":
         problems = check(root)
         for problem in problems:
@@ -33,6 +40,29 @@ def _rules(args: argparse.Namespace) -> int:
         Path(args.output).write_text(text, encoding="utf-8")
     else:
         sys.stdout.write(text)
+    return 0
+
+
+def _route(root: Path, text: str) -> int:
+    """What the router makes of a need, from the files on disk (as a running service would once
+    they are live): the candidates with their shares, and bundles whose not_examples bar it."""
+    from bot.catalogue import CatalogueError, load_catalogue
+    from bot.engine.engine import Engine
+    from bot.engine.routing_examples import load_routing_examples
+
+    try:
+        engine = Engine(load_catalogue(root), load_routing_examples(settings_or_exit().data_dir / "nlu" / "bundles"))
+    except CatalogueError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    candidates = engine.route(text, 3)
+    for candidate in candidates:
+        print(f"{candidate.score:6.1%}  {candidate.bundle_id}  {candidate.name}")
+    if not candidates:
+        print("no bundle fits this text")
+    barred = engine.router.barred(text)
+    if barred:
+        print(f"kept away by not_examples: {', '.join(barred)}")
     return 0
 
 
@@ -103,6 +133,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     rules = sub.add_parser("rules", help="check or draw the rules catalogue", parents=[folder])
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     rules_sub.add_parser("check", help="lint every rules file; non-zero exit on errors", parents=[folder])
+    route = rules_sub.add_parser("route", parents=[folder], help="which bundles a need is routed to")
+    route.add_argument("text")
+    rules_sub.add_parser("status", parents=[folder],
+                         help="what the running services serve; whether the last rules change went live")
     graph = rules_sub.add_parser("graph", help="write a bundle's questionnaire as a graph", parents=[folder])
     graph.add_argument("bundle_id")
     graph.add_argument("--format", choices=["mermaid", "dot"], default="mermaid")

@@ -5,14 +5,12 @@ from __future__ import annotations
 import logging
 from typing import Optional
 
-from bot.catalogue import load_catalogue
 from bot.db import open_database
 from bot.dialogue.delivery import Delivery
 from bot.dialogue.handler import Dialogue
 from bot.dialogue.services import Services
 from bot.dialogue.store import ConversationStore
-from bot.engine.engine import Engine
-from bot.engine.routing_examples import load_routing_examples
+from bot.engine.live import LiveEngine
 from bot.identity.provider import IdentityUnavailable, provider_from_settings
 from bot.ratings import RatingStore
 from bot.sealing import Sealer
@@ -36,19 +34,13 @@ class _SafeIdentity:
             return None
 
 
-def build_engine(settings: Settings) -> Engine:
-    engine = Engine(load_catalogue(settings.rules_dir, settings.cache_dir),
-                    load_routing_examples(settings.data_dir / "nlu" / "bundles"))
-    engine.prepare_routing()
-    engine.prepare_reading()
-    return engine
-
-
 def build_dialogue(settings: Optional[Settings] = None, handoff=None) -> Dialogue:
     settings = settings or get_settings()
     db = open_database(settings.db_url)
     services = Services(
-        engine=build_engine(settings),
+        # Rules edits go live while the server runs (bot/engine/live.py); the engine behind it is
+        # swapped whole, and each turn works on the one it started with (bot/dialogue/context.py).
+        engine=LiveEngine.from_settings(settings, "action_server").start(),
         identity=_SafeIdentity(provider_from_settings(settings)),
         handoff=handoff,
         ratings=RatingStore(db),

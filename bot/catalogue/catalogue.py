@@ -15,6 +15,7 @@ from bot.catalogue.model import (
     Material,
     Vocabulary,
 )
+from bot.catalogue.problems import CatalogueError
 from bot.catalogue.summary import BundleSummary
 
 
@@ -70,12 +71,29 @@ class Catalogue:
     bundles: Mapping[str, Bundle]  # read lazily; iterate `summaries` for lists and routing
     summaries: Dict[str, BundleSummary] = field(default_factory=dict)
     files: Dict[str, Path] = field(default_factory=dict)
+    origins: Dict[str, str] = field(default_factory=dict)  # "materials:<id>" → its registry file
+    # Bundles whose file was removed while the bot ran: no longer routed or listed, but a
+    # conversation already inside one finishes on the version it started with.
+    retired: Dict[str, Bundle] = field(default_factory=dict)
 
     def bundle(self, bundle_id: str) -> Bundle:
         try:
             return self.bundles[bundle_id]
         except KeyError:
-            raise UnknownBundle(bundle_id) from None
+            retired = self.retired.get(bundle_id)
+            if retired is None:
+                raise UnknownBundle(bundle_id) from None
+            return retired
+
+    def retire_from(self, previous: Catalogue) -> None:
+        """Keep the bundles of `previous` that this catalogue no longer has."""
+        for bundle_id in [*previous.summaries, *previous.retired]:
+            if bundle_id in self.summaries or bundle_id in self.retired:
+                continue
+            try:
+                self.retired[bundle_id] = previous.bundle(bundle_id)
+            except (CatalogueError, OSError):  # an unreadable old snapshot loses only that bundle
+                continue
 
     def label(self, group: str, key: str) -> str:
         """A display word from the vocabulary (`handling_mode`, `status`, …), or the key itself."""

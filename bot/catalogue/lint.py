@@ -1,4 +1,5 @@
-"""`python -m bot rules check`: load errors plus what only walking every answer path reveals."""
+"""`python -m bot rules check`: load errors, what only walking every answer path reveals, and the
+catalogue-wide rules of bot/catalogue/consistency.py."""
 
 from __future__ import annotations
 
@@ -8,8 +9,13 @@ from typing import List
 
 from bot import clock
 from bot.catalogue.catalogue import Catalogue
+from bot.catalogue.consistency import item_code_problems, proof_problems
 from bot.catalogue.loader import load_catalogue
+from bot.catalogue.locate import with_lines
 from bot.catalogue.problems import CatalogueError, Problem, relative
+
+# Below this many routing examples a bundle with no NLU examples in data/ routes poorly.
+FEW_EXAMPLES = 8
 
 
 def lint_facts(cat: Catalogue, today: date):
@@ -75,11 +81,19 @@ def lint_catalogue(cat: Catalogue, today: date | None = None) -> List[Problem]:
                 if (item.id, use.ref) not in report.field_uses:
                     problems.append(Problem(file, f"items[{item.id}].fields[{use.ref}]",
                                             "unreachable: on the form on no answer path"))
+    for bundle_id, summary in cat.summaries.items():
+        if len(summary.examples) < FEW_EXAMPLES:
+            problems.append(Problem(
+                relative(cat.files[bundle_id], cat.root), "routing.examples",
+                f"only {len(summary.examples)} examples: a bundle routes on its own file's wording, so give "
+                f"{FEW_EXAMPLES} or more ways people really say this need", "warning"))
+    problems.extend(item_code_problems(cat))
+    problems.extend(proof_problems(cat))
     for material_id in sorted(set(cat.materials) - used_materials):
         problems.append(Problem("rules/materials", material_id, "registered but used by no bundle", "warning"))
     for field_id in sorted(set(cat.fields) - used_fields):
         problems.append(Problem("rules/fields", field_id, "registered but used by no bundle", "warning"))
-    return problems
+    return with_lines(problems, cat.root)
 
 
 def _intersect(a, b):

@@ -9,6 +9,7 @@ import yaml
 from pydantic import BaseModel, ValidationError, constr
 
 from bot.catalogue.catalogue import Catalogue, LazyBundles
+from bot.catalogue.locate import with_lines
 from bot.catalogue.manifest import FileKey, Manifest, context_key, file_key
 from bot.catalogue.model import (
     Bundle,
@@ -24,7 +25,7 @@ from bot.catalogue.model import (
 from bot.catalogue.problems import CatalogueError, Problem, problems_from_validation, relative
 from bot.catalogue.references import check_bundle, check_registries
 from bot.catalogue.summary import BundleSummary
-from bot.catalogue.yaml_io import read_yaml, yaml_error_location
+from bot.catalogue.yaml_io import parse_yaml, yaml_error_line
 from bot.heap import collector_paused
 
 
@@ -49,16 +50,30 @@ SPLIT_REGISTRIES: Dict[str, Tuple[Type[BaseModel], str]] = {
 
 
 def _parse(path: Path, root: Path, model: Type[BaseModel]) -> Tuple[Optional[Any], List[Problem]]:
+    raw, problems = _read(path, root)
+    return _parse_data(raw, relative(path, root), model) if raw is not None else (None, problems)
+
+
+def _read(path: Path, root: Path) -> Tuple[Optional[bytes], List[Problem]]:
     name = relative(path, root)
-    if not path.is_file():
-        return None, [Problem(name, "", "file is missing")]
     try:
-        data = read_yaml(path)
+        return path.read_bytes(), []
+    except FileNotFoundError:
+        return None, [Problem(name, "", "file is missing")]
+    except OSError as exc:
+        return None, [Problem(name, "", f"cannot read file: {exc}")]
+
+
+def _parse_data(raw: bytes, name: str, model: Type[BaseModel]) -> Tuple[Optional[Any], List[Problem]]:
+    try:
+        data = parse_yaml(raw)
     except yaml.YAMLError as exc:
         reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        return None, [Problem(name, yaml_error_location(exc), f"invalid YAML: {reason}")]
-    except (OSError, UnicodeDecodeError) as exc:
+        return None, [Problem(name, "", f"invalid YAML: {reason}", line=yaml_error_line(exc))]
+    except UnicodeDecodeError as exc:
         return None, [Problem(name, "", f"cannot read file: {exc}")]
+    if data is None:
+        return None, [Problem(name, "", "the file is empty")]
     if not isinstance(data, dict):
         return None, [Problem(name, "", "the file must hold a mapping (key: value lines)")]
     try:
@@ -129,7 +144,7 @@ def _load(root: Path, cache_dir: Optional[Path]) -> Catalogue:
                 split[key].append((relative(path, root), getattr(value, attr)))
 
     if any(parsed[key] is None for key in REGISTRIES):
-        raise CatalogueError(problems)
+        raise CatalogueError(with_lines(problems, root))
 
     origins: Dict[str, str] = {}
     catalogue = Catalogue(
@@ -145,6 +160,7 @@ def _load(root: Path, cache_dir: Optional[Path]) -> Catalogue:
         vocabulary=parsed["vocabulary"],
         messages=dict(parsed["messages"].messages),
         bundles={},
+        origins=origins,
     )
     problems.extend(check_registries(catalogue, files, origins))
 
@@ -155,42 +171,52 @@ def _load(root: Path, cache_dir: Optional[Path]) -> Catalogue:
     loaded: Dict[str, Bundle] = {}
     summaries: Dict[str, BundleSummary] = {}
     paths: Dict[str, Path] = {}
-    checked: Dict[str, Tuple[FileKey, BundleSummary]] = {}
+    # Where a bundle not read now is read on first use: the copy of the bytes that were validated
+    # (a snapshot), never the live file, which may have been edited or removed since.
+    sources: Dict[str, Path] = {}
+    checked: Dict[str, Tuple[FileKey, BundleSummary, str]] = {}
     for path in bundle_files:
         name = relative(path, root)
-        key = file_key(path)
-        summary = manifest.summary(name, key) if manifest else None
-        if summary is None:
-            bundle, found = _parse(path, root, Bundle)
-            problems.extend(found)
+        try:
+            key = file_key(path)
+        except FileNotFoundError:
+            continue  # removed while we looked: it is simply not part of this catalogue
+        hit = manifest.lookup(name, key) if manifest else None
+        if hit is None:
+            raw, found = _read(path, root)
+            bundle, more = _parse_data(raw, name, Bundle) if raw is not None else (None, [])
+            problems.extend(found + more)
             if bundle is None:
                 continue
-            found = check_bundle(catalogue, bundle, name, path.stem)
-            problems.extend(found)
-            summary = BundleSummary.of(bundle)
+            problems.extend(check_bundle(catalogue, bundle, name, path.stem))
+            summary, snapshot = BundleSummary.of(bundle), manifest.keep(raw) if manifest else None
             loaded[bundle.id] = bundle
+        else:
+            summary, snapshot = hit
         if summary.id in summaries:
             problems.append(Problem(name, "id", f"bundle id {summary.id!r} is also used by "
                                                 f"{relative(paths[summary.id], root)}"))
             continue
         summaries[summary.id] = summary
         paths[summary.id] = path
-        checked[name] = (key, summary)
+        if snapshot is not None:
+            sources[summary.id] = snapshot
+            checked[name] = (key, summary, snapshot.name)
 
     errors = [p for p in problems if p.severity == "error"]
     if errors:
-        raise CatalogueError(errors)
+        raise CatalogueError(with_lines(errors, root))
     if manifest:
         manifest.save(checked)
     catalogue.summaries = summaries
     catalogue.files = paths
-    catalogue.bundles = LazyBundles(summaries, lambda bundle_id: _read_bundle(paths[bundle_id], root), loaded)
+    catalogue.bundles = LazyBundles(summaries, lambda bundle_id: _read_bundle(sources[bundle_id], root), loaded)
     return catalogue
 
 
-def _read_bundle(path: Path, root: Path) -> Bundle:
-    """A bundle validated at start-up, read when first needed."""
-    bundle, problems = _parse(path, root, Bundle)
+def _read_bundle(snapshot: Path, root: Path) -> Bundle:
+    """A bundle validated when the catalogue loaded, read from its snapshot when first needed."""
+    bundle, problems = _parse(snapshot, root, Bundle)
     if bundle is None:
         raise CatalogueError(problems)
     return bundle

@@ -51,6 +51,9 @@ class Department(Strict):
     name: Text
     window: Text
     phone: Optional[Text] = None
+    # False for utilities, banks and insurers: their papers are not government proofs, which
+    # the linter requires to be shared, e-licensed or justified (减证便民).
+    government: StrictBool = True
 
 
 class DepartmentsFile(Described):
@@ -72,9 +75,21 @@ class Material(Strict):
     id: Id
     name: Text
     kind: MaterialKind
-    e_licence: Optional[Id] = None  # the e-licence type that makes it 免提交
+    e_licence: Optional[Id] = None  # the e-licence type that makes it 免提交 for whoever holds it
     issuer: Optional[Id] = None
     note: Optional[Text] = None
+    # The data a department reads instead (部门间共享): the material is 免提交 for everyone.
+    shared_data: Optional[Text] = None
+    # Why a government-issued proof must still be brought on paper, when it is neither.
+    paper_reason: Optional[Text] = None
+
+    @root_validator(skip_on_failure=True)
+    def _one_way_out(cls, values: dict) -> dict:
+        given = [k for k in ("e_licence", "shared_data", "paper_reason") if values.get(k)]
+        if len(given) > 1:
+            raise ValueError(f"a material names at most one of e_licence, shared_data, paper_reason "
+                             f"(this one names {', '.join(given)})")
+        return values
 
 
 class MaterialsFile(Described):
@@ -194,13 +209,19 @@ class MaterialUse(Strict):
     deferrable: StrictBool = False  # 容缺受理
     commitment: StrictBool = False  # 告知承诺制
     produced_by: Optional[Id] = None  # 过程材料: an earlier item of this bundle issues it
-    note: Optional[Text] = None
+    # What this bundle calls the registry material (健康证明 means a different one in a pharmacy
+    # than in a restaurant); every use in one bundle that names it gives the same name.
+    name: Optional[Text] = None
+    note: Optional[Text] = None  # added after the registry's note
 
 
 class FieldUse(Strict):
     ref: Id
     required: StrictBool = True
     when: Optional[ConditionType] = None
+    # This bundle's label and hint for the registry field, like MaterialUse.name.
+    label: Optional[Text] = None
+    hint: Optional[Text] = None
 
 
 class Item(Strict):
@@ -279,8 +300,12 @@ class Question(Strict):
 
 
 class Routing(Strict):
+    """How people say they need this bundle; read by the router at load, no NLU training."""
+
     keywords: List[Text] = Field(..., min_items=1)
     examples: List[Text] = Field(..., min_items=3)
+    # What must NOT route here although it sounds alike ("我想买点感冒药" is no pharmacy opening).
+    not_examples: List[Text] = []
 
 
 class Bundle(Described):

@@ -4,22 +4,32 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, List, Sequence, Tuple, Union
+from typing import Any, Iterable, List, Optional, Sequence, Tuple, Union
 
 Loc = Sequence[Union[str, int]]
 
 
 @dataclass(frozen=True)
 class Problem:
+    """`rules/bundles/x.yml:12: items[0:a].department: unknown department 'b'`: file, line (when
+    known), the path inside the file and what is wrong, as editors and CI annotate them."""
+
     file: str
     path: str
     message: str
     severity: str = "error"  # "error" refuses the catalogue; "warning" is reported only
+    line: Optional[int] = None
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.path}" if self.path else self.file
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        if self.path:
+            where = f"{where}: {self.path}" if self.line else f"{where}:{self.path}"
         tag = "" if self.severity == "error" else "warning: "
         return f"{where}: {tag}{self.message}"
+
+    def as_dict(self) -> dict:
+        return {"file": self.file, "line": self.line, "path": self.path, "message": self.message,
+                "severity": self.severity}
 
 
 class CatalogueError(Exception):

@@ -131,10 +131,32 @@ def check_bundle(cat: Catalogue, bundle: Bundle, file: str, stem: str) -> List[P
             for p, message in _condition_problems(cat, use.when, questions, f"{path}.when"):
                 add(p, message)
 
+    for path, message in _per_use_conflicts(bundle):
+        add(path, message)
     cycle = _produced_by_cycle(bundle)
     if cycle:
         add("items", "items produce each other's materials in a cycle: " + " → ".join(cycle))
     return found
+
+
+def _per_use_conflicts(bundle: Bundle) -> Iterator[Tuple[str, str]]:
+    """One bundle shows one name for a material and one label and hint for a field: the notice
+    and the form merge uses across items, so two wordings would be a coin toss."""
+    first: Dict[Tuple[str, str, str], Tuple[str, str]] = {}
+    for n, item in enumerate(bundle.items):
+        uses = [("materials", k, use, ("name",)) for k, use in enumerate(item.materials)]
+        uses += [("fields", k, use, ("label", "hint")) for k, use in enumerate(item.fields)]
+        for what, k, use, attrs in uses:
+            for attr in attrs:
+                value = getattr(use, attr)
+                if value is None:
+                    continue
+                seen = first.setdefault((what, use.ref, attr), (value, item.id))
+                if seen[0] != value:
+                    noun = "material" if what == "materials" else "field"
+                    yield (f"items[{n}:{item.id}].{what}[{k}:{use.ref}].{attr}",
+                           f"item {seen[1]!r} gives {noun} {use.ref!r} the {attr} {seen[0]!r}; "
+                           f"every use in one bundle gives it the same {attr}")
 
 
 def _produced_by_cycle(bundle: Bundle) -> Optional[List[str]]:

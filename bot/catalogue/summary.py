@@ -21,6 +21,7 @@ class BundleSummary:
     questions: int
     keywords: List[str] = field(default_factory=list)
     examples: List[str] = field(default_factory=list)
+    not_examples: List[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, bundle: Bundle) -> BundleSummary:
@@ -29,6 +30,7 @@ class BundleSummary:
             category=bundle.category, description=bundle.description, lead_department=bundle.lead_department,
             items=len(bundle.items), questions=len(bundle.questions),
             keywords=list(bundle.routing.keywords), examples=list(bundle.routing.examples),
+            not_examples=list(bundle.routing.not_examples),
         )
 
     def as_dict(self) -> Dict[str, Any]:

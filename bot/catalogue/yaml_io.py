@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 import yaml
 
@@ -47,11 +47,15 @@ RulesLoader.add_constructor(
 
 def read_yaml(path: Path) -> Any:
     with open(path, "rb") as handle:
-        return yaml.load(handle, Loader=RulesLoader)  # noqa: S506 - a safe loader subclass
+        return parse_yaml(handle.read())
 
 
-def yaml_error_location(exc: yaml.YAMLError) -> str:
+def parse_yaml(data: bytes) -> Any:
+    return yaml.load(data, Loader=RulesLoader)  # noqa: S506 - a safe loader subclass
+
+
+def yaml_error_line(exc: yaml.YAMLError) -> Optional[int]:
     if isinstance(exc, DuplicateKey):
-        return f"line {exc.line}"
+        return exc.line
     mark = getattr(exc, "problem_mark", None)
-    return f"line {mark.line + 1}" if mark is not None else ""
+    return mark.line + 1 if mark is not None else None

@@ -24,8 +24,10 @@ class Context:
         self, services: Services, state: ConversationState, incoming: Incoming, today: Optional[date] = None
     ) -> None:
         self.services = services
-        self.engine = services.engine
-        self.cat = services.engine.catalogue
+        # A live engine (bot/engine/live.py) may swap its catalogue mid-turn: this turn keeps the
+        # engine it started with.
+        self.engine = getattr(services.engine, "engine", services.engine)
+        self.cat = self.engine.catalogue
         self.state = state
         self.msg = incoming
         self.today = today or clock.today()

@@ -9,7 +9,7 @@ from typing import Any, Dict, List, Optional, Pattern, Set, Tuple
 
 from bot.catalogue.catalogue import Catalogue
 from bot.catalogue.conditions import Condition, answer_refs, comparisons
-from bot.catalogue.model import Bundle, FieldUse, FormField, Item, MaterialUse, Question
+from bot.catalogue.model import Bundle, FieldUse, FormField, Item, Material, MaterialUse, Question
 from bot.engine.evaluate import Evaluator, compile_condition, conjoin
 
 
@@ -53,7 +53,8 @@ class CompiledBundle:
     items: List[Tuple[Item, Optional[Evaluator]]]
     materials: List[CompiledUse]
     fields: List[CompiledUse]
-    field_defs: Dict[str, FormField]
+    field_defs: Dict[str, FormField]  # as this bundle labels them (FieldUse.label, .hint)
+    material_defs: Dict[str, Material] = field(default_factory=dict)  # as this bundle names them
 
     @property
     def id(self) -> str:
@@ -147,14 +148,27 @@ def compile_bundle(catalogue: Catalogue, bundle: Bundle) -> CompiledBundle:
         for qid in answer_refs(cq.question.when):
             by_id[qid].gates.append(cq.id)
 
-    field_defs = {f.use.ref: catalogue.fields[f.use.ref] for f in fields}
+    field_defs = _as_used(catalogue.fields, fields, ("label", "hint"))
+    material_defs = _as_used(catalogue.materials, materials, ("name",))
     for field_id, definition in field_defs.items():
         for position, source in enumerate(definition.sources):
             if source.answer and source.answer in by_id:
                 by_id[source.answer].fills.append((field_id, position))
 
     _mark_static_relevance(questions, by_id)
-    return CompiledBundle(bundle, questions, by_id, items, materials, fields, field_defs)
+    return CompiledBundle(bundle, questions, by_id, items, materials, fields, field_defs, material_defs)
+
+
+def _as_used(registry: Dict[str, Any], uses: List[CompiledUse], attrs: Tuple[str, ...]) -> Dict[str, Any]:
+    """Registry entries with this bundle's own wording laid over them (the loader has checked
+    that every use in the bundle words an entry alike)."""
+    out: Dict[str, Any] = {}
+    for compiled in uses:
+        ref = compiled.use.ref
+        own = {a: getattr(compiled.use, a) for a in attrs if getattr(compiled.use, a) is not None}
+        entry = out.get(ref, registry[ref])
+        out[ref] = entry.copy(update=own) if own else entry
+    return out
 
 
 def _use(

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot.catalogue.catalogue import Catalogue
-from bot.catalogue.model import Bundle, Question
+from bot.catalogue.model import Bundle, FormField, Question
 from bot.engine.compiled import CompiledBundle, compile_bundle
 from bot.engine.explain import Trace, explain
 from bot.engine.facts import Facts, anonymous
@@ -63,6 +63,11 @@ class Engine:
             for cq in cb.questions:
                 reader_for(cq.question, self.catalogue.vocabulary)
         return cb
+
+    def field(self, bundle_id: str, field_id: str) -> FormField:
+        """A form field as this bundle words it (its own label and hint, else the registry's)."""
+        definition = self.compiled(bundle_id).field_defs.get(field_id)
+        return definition if definition is not None else self.catalogue.fields[field_id]
 
     def question(self, bundle_id: str, question_id: str) -> Question:
         cq = self.compiled(bundle_id).by_id.get(question_id)

@@ -10,7 +10,7 @@ from bot.catalogue.catalogue import Catalogue
 from bot.engine.compiled import CompiledBundle, CompiledQuestion
 from bot.engine.evaluate import holds
 from bot.engine.facts import Facts
-from bot.engine.outcome import Outcome, compute_outcome
+from bot.engine.outcome import Outcome, compute_outcome, display_answer
 from bot.engine.questionnaire import clean_answers, next_step, resolve
 
 Signature = Tuple[Any, ...]
@@ -28,8 +28,10 @@ def full_domain(cb: CompiledBundle, cq: CompiledQuestion, facts: Facts) -> List[
     q = cq.question
     if q.kind == "multi":
         values = [o.value for o in q.options]
-        if len(values) <= 5:
+        if len(values) <= 4:
             return [list(c) for r in range(len(values) + 1) for c in combinations(values, r)]
+        # None, each one alone, every one: enough for every `contains` condition to be both true
+        # and false, without multiplying a bundle's paths by 32 (five 过户 options) or more.
         return [[]] + [[v] for v in values] + [values]
     if q.kind == "text":
         return ["示例"]
@@ -79,7 +81,7 @@ def _walk(cat: Catalogue, cb: CompiledBundle, facts: Facts, answers: Dict[str, A
             raise TooManyPaths(f"{cb.id}: more than {max_paths} answer paths")
         state = resolve(cb, answers, facts)
         outcome = compute_outcome(cat, cb, state, True)
-        _check_leaf(cb, outcome, asked, report)
+        _check_leaf(cat, cb, outcome, answers, asked, report)
         applicable = set(outcome.items and [i.item_id for i in outcome.items])
         for use in cb.fields:
             if use.item.id in applicable and holds(use.applies, state.ctx) is True:
@@ -124,10 +126,16 @@ def _record_same_options(qid: str, cq: CompiledQuestion, per_value: List[Tuple[s
         report.same_options[qid] = same
 
 
-def _check_leaf(cb: CompiledBundle, outcome: Outcome, asked: List[str], report: PathReport) -> None:
+def _check_leaf(cat: Catalogue, cb: CompiledBundle, outcome: Outcome, answers: Dict[str, Any],
+                asked: List[str], report: PathReport) -> None:
     where = " → ".join(asked) or "no questions"
     if not outcome.items:
-        report.findings.append(Finding(cb.id, "items", f"no item applies on the path {where}"))
+        said = ", ".join(f"{qid} = {display_answer(cat, cb.by_id[qid].question, answers[qid])}"
+                         for qid in asked if qid in answers) or "before any question"
+        report.findings.append(Finding(
+            cb.id, "items",
+            f"no item applies when the answers are {said}: this person would be told there is nothing "
+            "to do. Give every answer path at least one item (an item without `when`, or widen a `when`)"))
     ids = [m.material_id for m in outcome.materials]
     if len(ids) != len(set(ids)):
         report.findings.append(Finding(cb.id, "materials", f"a material is listed twice on the path {where}"))

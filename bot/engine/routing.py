@@ -4,7 +4,11 @@ Ranking is Complement Naive Bayes over character 1–3-grams: trained by countin
 catalogue of thousands of bundles builds in seconds, and at query time only the columns of the
 query's own n-grams are read. How well the text fits at all is a separate measure: cosine
 similarity to each bundle's closest example, so that "帮我订外卖" finds nothing instead of the
-least unlikely bundle."""
+least unlikely bundle. A bundle's `not_examples` say what must not route to it: a text closer
+to one of them than to any of its examples is not offered that bundle.
+
+Everything is built from the bundle files (and optional NLU examples) when the catalogue loads,
+so a bundle added while the bot runs routes as soon as it is live, with no model training."""
 
 from __future__ import annotations
 
@@ -73,6 +77,16 @@ def _l2_rows(matrix: sparse.csr_matrix) -> sparse.csr_matrix:
     return sparse.diags(1.0 / norms) @ matrix
 
 
+@dataclass(frozen=True)
+class _Closest:
+    """Examples as unit TF-IDF columns, grouped by owning bundle for a per-bundle maximum."""
+
+    examples_t: sparse.csr_matrix
+    order: np.ndarray
+    starts: np.ndarray
+    start_owner: np.ndarray
+
+
 class Router:
     def __init__(self, catalogue: Catalogue, extra_examples: Optional[Dict[str, List[str]]] = None) -> None:
         extra_examples = extra_examples or {}
@@ -85,7 +99,14 @@ class Router:
         self._names: Dict[str, str] = {}
         docs: List[str] = []
         owners: List[int] = []
+        unlike_docs: List[str] = []
+        unlike_owners: List[int] = []
         for index, bundle in enumerate(catalogue.summaries.values()):
+            for text in bundle.not_examples:
+                prepared = prepare(text, self._fillers, self._glosses)
+                if prepared:
+                    unlike_docs.append(prepared)
+                    unlike_owners.append(index)
             self._ids.append(bundle.id)
             self._names[bundle.id] = bundle.name
             texts = [
@@ -122,13 +143,19 @@ class Router:
         # Fit: cosine to each bundle's TF-IDF centroid.
         df = np.bincount(counts.indices, minlength=counts.shape[1])
         self._idf = np.log((1 + len(docs)) / (1 + df)) + 1.0
+        self._examples = self._closest_index(counts, owners)
+        self._unlike = (
+            self._closest_index(self._vectorizer.transform(unlike_docs).tocsr(), unlike_owners)
+            if unlike_docs else None
+        )
+
+    def _closest_index(self, counts: sparse.csr_matrix, owners: List[int]) -> _Closest:
         weighted = _l2_rows(counts.multiply(self._idf).tocsr())
-        self._examples_t = weighted.T.tocsr()  # n-grams × examples: a query reads only its rows
         order = np.argsort(np.asarray(owners), kind="stable")
-        self._order = order
         sorted_owners = np.asarray(owners)[order]
-        self._starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])
-        self._start_owner = sorted_owners[self._starts]
+        starts = np.flatnonzero(np.r_[True, sorted_owners[1:] != sorted_owners[:-1]])
+        # n-grams × examples: a query reads only its own rows
+        return _Closest(weighted.T.tocsr(), order, starts, sorted_owners[starts])
 
     def _query(self, text: str) -> Tuple[np.ndarray, np.ndarray]:
         query = self._vectorizer.transform([prepare(text, self._fillers, self._glosses)])
@@ -148,29 +175,45 @@ class Router:
 
     def fit(self, text: str) -> np.ndarray:
         """Cosine similarity to each bundle's closest example."""
+        return self._similarity(text, self._examples)
+
+    def unlike(self, text: str) -> np.ndarray:
+        """Cosine similarity to each bundle's closest `not_examples` entry (0 without any)."""
+        return self._similarity(text, self._unlike)
+
+    def _similarity(self, text: str, index: Optional[_Closest]) -> np.ndarray:
+        out = np.zeros(len(self._ids))
+        if index is None:
+            return out
         cols, values = self._query(text)
         weights = values * self._idf[cols]
         norm = np.sqrt((weights**2).sum())
-        out = np.zeros(len(self._ids))
         if norm == 0:
             return out
-        per_example = (self._examples_t[cols].T @ (weights / norm)).ravel()
-        out[self._start_owner] = np.maximum.reduceat(per_example[self._order], self._starts)
+        per_example = (index.examples_t[cols].T @ (weights / norm)).ravel()
+        out[index.start_owner] = np.maximum.reduceat(per_example[index.order], index.starts)
         return out
+
+    def barred(self, text: str) -> List[str]:
+        """Bundles whose `not_examples` keep this text away from them."""
+        return [self._ids[i] for i in np.flatnonzero(self.unlike(text) > self.fit(text))]
 
     def route(self, text: str, limit: int = 3) -> List[Candidate]:
         """Best candidates first; empty when the text fits no bundle."""
         if not self._ids:
             return []
         fit = self.fit(text)
+        barred = self.unlike(text) > fit
+        fit[barred] = 0.0
         if fit.max(initial=0.0) < MIN_FIT:
             return []
         evidence = self.evidence(text)
+        evidence[barred] = -np.inf
         shares = np.exp(SHARPNESS * (evidence - evidence.max()))
         shares /= shares.sum()
         if shares.max() < MIN_SHARE:
             return []
-        top = np.argsort(-evidence, kind="stable")[:limit]
+        top = [i for i in np.argsort(-evidence, kind="stable")[:limit] if not barred[i]]
         return [Candidate(self._ids[i], self._names[self._ids[i]], round(float(shares[i]), 4)) for i in top]
 
     def ranked(self, text: str) -> List[Tuple[str, float]]:

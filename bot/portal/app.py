@@ -1,4 +1,4 @@
-"""The portal app factory: one blueprint per feature, settings and engine loaded once."""
+"""The portal app factory: one blueprint per feature, settings loaded once, the engine kept live."""
 
 from __future__ import annotations
 
@@ -8,11 +8,10 @@ from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
 from bot import heap
-from bot.catalogue import load_catalogue
 from bot.db import open_database
 from bot.dialogue.store import ConversationStore
 from bot.engine.engine import Engine
-from bot.engine.routing_examples import load_routing_examples
+from bot.engine.live import LiveEngine
 from bot.portal.catalogue_api import bp as catalogue_api
 from bot.portal.conversation_stream import PushHub
 from bot.portal.conversation_stream import bp as conversation_stream
@@ -33,10 +32,8 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     app.ctx.settings = settings
-    app.ctx.engine = engine or Engine(
-        load_catalogue(settings.rules_dir, settings.cache_dir),
-        load_routing_examples(settings.data_dir / "nlu" / "bundles"),
-    )
+    # Rules edits go live while the portal runs (bot/engine/live.py); a given engine stays fixed.
+    app.ctx.engine = engine or LiveEngine.from_settings(settings, "portal")
     app.ctx.engine.prepare_routing()
     app.ctx.sessions = Sessions.from_settings(settings)
     app.ctx.push_hub = PushHub(ConversationStore(open_database(settings.db_url), Sealer.from_settings(settings)))
@@ -57,6 +54,16 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     @app.after_server_start
     async def settle_heap(_app: Sanic, _loop) -> None:
         heap.settle()
+
+    @app.after_server_start
+    async def watch_rules(_app: Sanic, _loop) -> None:
+        if isinstance(app.ctx.engine, LiveEngine):
+            app.ctx.engine.start()
+
+    @app.before_server_stop
+    async def stop_watching(_app: Sanic, _loop) -> None:
+        if isinstance(app.ctx.engine, LiveEngine):
+            app.ctx.engine.stop()
 
     @app.get("/health")
     async def health(_: Request) -> HTTPResponse:

@@ -21,8 +21,8 @@ from bot.engine import Engine, anonymous
 ROOT = Path(__file__).resolve().parents[2]
 RULES = ROOT / "rules"
 FIXTURES = Path(__file__).parent / "fixtures"
-# file:path: message, as editors and CI annotate them
-LINE = re.compile(r"^(?P<file>rules/[\w/]+\.yml):(?P<path>\S+): (?P<message>.+)$")
+# file:line: path: message, as editors and CI annotate them
+LINE = re.compile(r"^(?P<file>rules/[\w/]+\.yml):(?P<line>\d+): (?P<path>\S+): (?P<message>.+)$")
 
 
 class Run(NamedTuple):
@@ -32,6 +32,11 @@ class Run(NamedTuple):
 
     def errors(self) -> List[str]:
         return [line for line in self.out.splitlines() if ": warning: " not in line]
+
+    def found(self) -> List[str]:
+        """The errors as `file:path: message`, without the line number (tested on its own)."""
+        return [f"{m['file']}:{m['path']}: {m['message']}" if (m := LINE.match(line)) else line
+                for line in self.errors()]
 
 
 def bot(*args: str, stdin: Optional[str] = None) -> Run:
@@ -89,56 +94,108 @@ def test_every_finding_is_a_file_path_message_line(findings: Run) -> None:
 
 def test_a_question_that_changes_nothing_is_reported_as_never_asked(findings: Run) -> None:
     assert ("rules/bundles/never_asked.yml:questions[owns_pet]: never asked: "
-            "on no answer path can it change the outcome") in findings.errors()
+            "on no answer path can it change the outcome") in findings.found()
 
 
 def test_a_question_that_matters_in_the_same_bundle_is_not_reported(findings: Run) -> None:
-    assert [line for line in findings.errors() if "questions[married]" in line] == []
+    assert [line for line in findings.found() if "questions[married]" in line] == []
 
 
 def test_a_question_whose_answers_all_end_alike_is_reported_as_asked_for_nothing(
     findings: Run,
 ) -> None:
     assert ("rules/bundles/useless_question.yml:questions[wants_receipt]: asked although no answer "
-            "to it can change the outcome (after no answers)") in findings.errors()
+            "to it can change the outcome (after no answers)") in findings.found()
 
 
 def test_options_that_always_lead_to_the_same_outcome_are_reported(findings: Run) -> None:
     assert ("rules/bundles/same_options.yml:questions[hukou].options: options 'other' and "
             "'province' lead to the same outcome on every path; merge them or make them differ"
-            ) in findings.errors()
+            ) in findings.found()
 
 
 def test_an_option_that_leads_somewhere_different_is_not_reported(findings: Run) -> None:
-    assert [line for line in findings.errors() if "'local'" in line] == []
+    assert [line for line in findings.found() if "'local'" in line] == []
 
 
 def test_an_unreachable_item_is_reported(findings: Run) -> None:
     assert ("rules/bundles/unreachable.yml:items[never_applies]: unreachable: "
-            "applies on no answer path") in findings.errors()
+            "applies on no answer path") in findings.found()
 
 
 def test_an_unreachable_material_is_reported(findings: Run) -> None:
     assert ("rules/bundles/unreachable.yml:items[registration].materials[id_photo]: unreachable: "
-            "required on no answer path") in findings.errors()
+            "required on no answer path") in findings.found()
 
 
 def test_an_unreachable_form_field_is_reported(findings: Run) -> None:
     assert ("rules/bundles/unreachable.yml:items[registration].fields[spouse_name]: unreachable: "
-            "on the form on no answer path") in findings.errors()
+            "on the form on no answer path") in findings.found()
+
+
+def test_an_answer_path_with_no_item_names_the_answers_that_lead_there(findings: Run) -> None:
+    assert ("rules/bundles/no_item_path.yml:items: no item applies when the answers are "
+            "needs_permit = 否: this person would be told there is nothing to do. Give every answer "
+            "path at least one item (an item without `when`, or widen a `when`)") in findings.found()
+
+
+def test_one_code_for_two_items_is_reported_at_both_naming_the_other(findings: Run) -> None:
+    lines = [line for line in findings.found() if "TEST-100" in line]
+    assert lines == [
+        "rules/bundles/duplicate_codes.yml:items[0:first_filing].code: item code 'TEST-100' names "
+        "different items: '甲备案' here, '乙备案' in duplicate_codes.second_filing. One code names one "
+        "item everywhere: give one of them its own code, or the same name",
+        "rules/bundles/duplicate_codes.yml:items[1:second_filing].code: item code 'TEST-100' names "
+        "different items: '乙备案' here, '甲备案' in duplicate_codes.first_filing. One code names one "
+        "item everywhere: give one of them its own code, or the same name",
+    ]
+
+
+def test_one_item_under_two_codes_is_reported_at_both(findings: Run) -> None:
+    paths = [line.split(": ")[0] for line in findings.found() if "item '丙备案' has different codes" in line]
+    assert paths == ["rules/bundles/duplicate_codes.yml:items[2:third_filing].code",
+                     "rules/bundles/duplicate_codes.yml:items[3:third_filing_again].code"]
+
+
+def test_a_finding_names_the_line_it_is_about(findings: Run) -> None:
+    fixture = (FIXTURES / "lint" / "duplicate_codes.yml").read_text(encoding="utf-8").splitlines()
+    line = next(n for n, text in enumerate(fixture, 1) if text.strip() == "code: TEST-100")
+    assert any(line_.startswith(f"rules/bundles/duplicate_codes.yml:{line}: items[0:first_filing].code:")
+               for line_ in findings.errors())
 
 
 def test_nothing_but_the_deliberate_findings_is_reported(findings: Run) -> None:
     reported = sorted(LINE.match(line)["file"] + ":" + LINE.match(line)["path"]
                       for line in findings.errors())
     assert reported == [
+        "rules/bundles/duplicate_codes.yml:items[0:first_filing].code",
+        "rules/bundles/duplicate_codes.yml:items[1:second_filing].code",
+        "rules/bundles/duplicate_codes.yml:items[2:third_filing].code",
+        "rules/bundles/duplicate_codes.yml:items[3:third_filing_again].code",
         "rules/bundles/never_asked.yml:questions[owns_pet]",
+        "rules/bundles/no_item_path.yml:items",
         "rules/bundles/same_options.yml:questions[hukou].options",
         "rules/bundles/unreachable.yml:items[never_applies]",
         "rules/bundles/unreachable.yml:items[registration].fields[spouse_name]",
         "rules/bundles/unreachable.yml:items[registration].materials[id_photo]",
         "rules/bundles/useless_question.yml:questions[wants_receipt]",
     ]
+
+
+def test_a_government_proof_demanded_on_paper_without_a_reason_is_reported(tmp_path: Path) -> None:
+    """The rental registration proof, stripped of the shared data the housing bureau offers."""
+    root = tmp_path / "rules"
+    shutil.copytree(RULES, root)
+    registry = root / "materials" / "family_social.yml"
+    lines = registry.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = next(n for n, text in enumerate(lines) if "id: rental_registration_certificate" in text)
+    lines[at] = re.sub(r", shared_data: [^,}]+", "", lines[at])
+    registry.write_text("".join(lines), encoding="utf-8")
+    run = bot("rules", "--rules", str(root), "check")
+    assert (run.code, run.found()) == (1, [
+        "rules/materials/family_social.yml:rental_registration_certificate: 住房租赁合同登记备案证明 is "
+        "issued by 住房和城乡建设局 but is demanded on paper: link it to an `e_licence`, say which "
+        "`shared_data` the department reads instead, or give the `paper_reason` it must still be brought"])
 
 
 def test_registry_entries_no_bundle_uses_are_warnings_not_errors(findings: Run) -> None:
@@ -151,9 +208,11 @@ def test_a_schema_error_makes_the_linter_exit_with_1(schema: Run) -> None:
     assert schema.code == 1
 
 
-def test_a_schema_error_is_reported_with_its_file_and_path(schema: Run) -> None:
+def test_a_schema_error_is_reported_with_its_file_line_and_path(schema: Run) -> None:
+    line = (FIXTURES / "schema_error.yml").read_text(encoding="utf-8").splitlines().index(
+        "  - {id: married, text: 已经结婚了吗？, kind: maybe, why: 已婚的要带结婚证。}") + 1
     assert schema.errors() == [
-        "rules/bundles/schema_error.yml:questions[0:married].kind: unexpected value; permitted: "
+        f"rules/bundles/schema_error.yml:{line}: questions[0:married].kind: unexpected value; permitted: "
         "'single', 'multi', 'yesno', 'date', 'number', 'text'"
     ]
 
@@ -267,3 +326,9 @@ def test_the_guide_stops_with_exit_1_when_input_ends_early() -> None:
 
 def test_the_guide_of_an_unknown_bundle_exits_with_2() -> None:
     assert bot("guide", "no_such_bundle", stdin="").code == 2
+
+
+def test_a_bundle_with_few_routing_examples_gets_a_warning_not_an_error(findings: Run) -> None:
+    warned = [line for line in findings.out.splitlines()
+              if "never_asked.yml" in line and "routing.examples: warning: only 3 examples" in line]
+    assert (len(warned), findings.found().count(warned[0]) if warned else None) == (1, 0)

@@ -163,7 +163,7 @@ def test_each_material_appears_once(newborn_anonymous: Outcome) -> None:
 def test_a_shared_material_lists_every_item_that_uses_it(newborn_anonymous: Outcome) -> None:
     assert material(newborn_anonymous, "id_card").used_by == [
         "birth_medical_certificate", "vaccination_certificate", "birth_registration",
-        "maternity_reimbursement",
+        "maternity_reimbursement", "maternity_allowance",
     ]
 
 

@@ -13,6 +13,7 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
+from bot.catalogue.yaml_io import read_yaml
 from bot.engine import UNKNOWN, Engine, Facts
 from bot.engine.outcome import Outcome
 
@@ -23,7 +24,7 @@ TODAY = date(2026, 11, 21)
 def _cases() -> List[Any]:
     params = []
     for path in sorted(CASES_DIR.glob("*.yml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)  # refuses a key given twice, which safe_load would silently drop
         for case in data["cases"]:
             params.append(pytest.param(data["bundle"], case, id=f"{path.stem}: {case['name']}"))
     return params
@@ -94,6 +95,21 @@ def test_case(engine: Engine, bundle_id: str, case: Dict[str, Any]) -> None:
     for field_id in expect.get("fields_absent", []):
         if field_id in fields:
             problems.append(f"field {field_id} should not be on the form")
+    departments = {i.item_id: i.department for i in outcome.items}
+    for item, department in (expect.get("item_departments") or {}).items():
+        if departments.get(item) != department:
+            problems.append(f"item {item} is handled by {departments.get(item)!r}, expected {department!r}")
+    codes = {i.item_id: i.code for i in outcome.items}
+    for item, code in (expect.get("item_codes") or {}).items():
+        if codes.get(item) != code:
+            problems.append(f"item {item} has code {codes.get(item)!r}, expected {code!r}")
+    names = {m.material_id: m.name for m in outcome.materials}
+    for material, name in (expect.get("material_names") or {}).items():
+        if names.get(material) != name:
+            problems.append(f"material {material} is called {names.get(material)!r}, expected {name!r}")
+    for field_id, label in (expect.get("field_labels") or {}).items():
+        if field_id not in fields or fields[field_id].label != label:
+            problems.append(f"field {field_id} is labelled {getattr(fields.get(field_id), 'label', None)!r}")
     if "trips" in expect and outcome.summary.trips != expect["trips"]:
         problems.append(f"trips {outcome.summary.trips}, expected {expect['trips']}")
     for qid in expect.get("not_asked", []):
