@@ -12,7 +12,7 @@ import pytest
 
 from bot.catalogue import load_catalogue
 from bot.catalogue.yaml_io import read_yaml
-from bot.dialogue.routing_steps import shortlist
+from bot.dialogue.steps.routing import shortlist
 from bot.engine import Engine
 from bot.engine.routing_examples import load_routing_examples
 from tests.engine.pharmacy import BUNDLE, FIXTURE, ROOT, add_pharmacy, copy_rules

@@ -64,8 +64,8 @@ def test_a_yes_or_no_reply_picks_the_option_the_question_asks_about(reply, text,
 
 
 def test_a_no_to_a_question_with_two_no_options_asks_which(reply) -> None:
-    reading = reply("new_vehicle", "owner_residence", "不是")
-    assert sorted(v for v, _ in reading.miss.options) == ["no_permit", "permit"]
+    reading = reply("elderly_care", "self_care", "不能")
+    assert sorted(v for v, _ in reading.miss.options) == ["partial", "severe"]
 
 
 @pytest.mark.parametrize("bundle_id, question_id, text, expected", [

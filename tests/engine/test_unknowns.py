@@ -39,7 +39,7 @@ def test_a_question_answered_unknown_is_not_asked_again(engine: Engine) -> None:
 
 def test_an_item_that_depends_on_an_unknown_answer_is_undecided(engine: Engine) -> None:
     outcome = engine.outcome("newborn", _answers(engine, "newborn", NEWBORN))
-    assert outcome.undecided_items == ["maternity_reimbursement"]
+    assert outcome.undecided_items == ["maternity_reimbursement", "maternity_allowance"]
 
 
 def test_a_question_gated_by_an_unknown_answer_is_not_asked(engine: Engine) -> None:
@@ -52,7 +52,7 @@ def test_a_question_gated_by_an_unknown_answer_is_not_asked(engine: Engine) -> N
 def test_the_outcome_lists_what_each_possible_answer_adds(engine: Engine) -> None:
     outcome = engine.outcome("newborn", _answers(engine, "newborn", NEWBORN))
     assert [(c.question_id, c.value, c.items) for c in outcome.conditional] == [
-        ("mother_employee_insured", True, ["maternity_reimbursement"])]
+        ("mother_employee_insured", True, ["maternity_reimbursement", "maternity_allowance"])]
 
 
 def test_the_outcome_names_the_questions_to_confirm_at_the_window(engine: Engine) -> None:
