@@ -16,6 +16,8 @@ from bot.engine.routing_examples import load_routing_examples
 from bot.identity.provider import IdentityUnavailable, provider_from_settings
 from bot.ratings import RatingStore
 from bot.settings import Settings, get_settings
+from bot.wechat.delivery import WeChatDelivery
+from bot.wechat.service import build_wechat
 
 logger = logging.getLogger(__name__)
 _dialogue: Optional[Dialogue] = None
@@ -55,7 +57,8 @@ def build_dialogue(settings: Optional[Settings] = None, handoff=None) -> Dialogu
 
 
 def delivery(dialogue: Dialogue) -> Delivery:
-    return Delivery(dialogue.store)
+    wechat = build_wechat(db=dialogue.store.db)  # None when the WeChat channel is off
+    return Delivery(dialogue.store, {"wechat": WeChatDelivery(wechat)} if wechat else {})
 
 
 def install(dialogue: Dialogue) -> None:
