@@ -5,7 +5,7 @@
   'use strict';
   const script = document.currentScript;
   const STANDIN = (script && script.dataset.standinUrl) || '';
-  const POLL_MS = 700;
+  const POLL_MS = 500;
   const S = {
     me: '用户 {id}', pushFailed: '推送失败：{why}', signedIn: '已登录为 {name}（预填和免提交生效）',
     signedOut: '已退出登录', signInFailed: '登录失败：{why}', standinDown: '连不上本地微信模拟服务',
@@ -56,8 +56,9 @@
   }
 
   async function call(path, body) {
+    // text/plain keeps the cross-origin POST a "simple request" (no preflight); the body is JSON.
     const response = await fetch(STANDIN + path, body === undefined ? {} : {
-      method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+      method: 'POST', headers: { 'Content-Type': 'text/plain' }, body: JSON.stringify(body),
     });
     return response.json();
   }
