@@ -22,7 +22,7 @@ from sanic.response import HTTPResponse
 
 from bot.channels.inbound import EMPTY, Inbound
 from bot.channels.rest import ContractCollector
-from bot.dialogue.store import ConversationStore
+from bot.dialogue.store import ConversationStore, Mode
 from bot.settings import get_settings
 from bot.wechat.config import WeChatConfig, wechat_config
 from bot.wechat.protocol import Push, PushReader, PushRefused
@@ -126,9 +126,10 @@ class WeChatInput(InputChannel):
                 if not await wechat.ledger.first_time(push.dedupe_key(conversation_id)):
                     logger.info("WeChat retry of a push for %s dropped", conversation_id[:12])
                     return
-                arrival = await wechat.users.arrived(push.openid, entering=push.enters_session)
+                arrival = await wechat.users.arrived(push.openid, entering=push.enters_session,
+                                                     session_from=push.session_from)
                 if push.enters_session:
-                    if arrival.greet:
+                    if arrival.greet and await self._with_the_bot(conversation_id):
                         await self._turn(conversation_id, GREETING, on_new_message, ENTRY_BUDGET)
                 elif push.is_text:
                     typing = asyncio.get_running_loop().create_task(wechat.sender.typing(conversation_id))
@@ -143,6 +144,13 @@ class WeChatInput(InputChannel):
             self._holders[conversation_id] -= 1
             if not self._holders[conversation_id]:
                 del self._holders[conversation_id], self._locks[conversation_id]
+
+    async def _with_the_bot(self, conversation_id: str) -> bool:
+        """False while the conversation waits for or talks with a person (转人工 in the
+        mini-program opens this chat): a greeting turn would hand it back to the bot."""
+        assert self.store is not None
+        conversation = await self.store.find(conversation_id)
+        return conversation is None or conversation.mode is Mode.BOT
 
     async def _turn(self, conversation_id: str, content: str, on_new_message: OnNewMessage, budget: int) -> None:
         wechat, store = self.wechat, self.store

@@ -112,6 +112,9 @@ wechat_users = Table(
     Column("created_at", Float, nullable=False),
     Column("last_inbound_at", Float),  # the person's last message or entry into the session
     Column("greeted_at", Float),
+    # `session-from` of the mini-program's contact button when the person last entered the chat
+    # (the mini-program puts its conversation id there: the agents' desk links the two).
+    Column("session_from", String(128)),
     Column("send_lease_owner", String(64)),
     Column("send_lease_until", Float),
 )

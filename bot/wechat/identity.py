@@ -49,9 +49,10 @@ class WeChatUsers:
     def conversation_id(self, openid: str) -> str:
         return conversation_id_for(self.config, openid)
 
-    async def arrived(self, openid: str, entering: bool) -> Arrival:
+    async def arrived(self, openid: str, entering: bool, session_from: str = "") -> Arrival:
         """Record a message or a session entry; on entry, say whether to greet."""
         conversation_id = self.conversation_id(openid)
+        entry = {"session_from": session_from[:128] or None} if entering else {}
 
         def work(conn: Connection) -> bool:
             now = time.time()
@@ -60,11 +61,11 @@ class WeChatUsers:
             if row is None:
                 conn.execute(wechat_users.insert().values(
                     conversation_id=conversation_id, openid=openid, created_at=now, last_inbound_at=now,
-                    greeted_at=now if entering else None))
+                    greeted_at=now if entering else None, **entry))
                 return entering
             last_seen = max(row.last_inbound_at or 0.0, row.greeted_at or 0.0)
             greet = entering and (row.greeted_at is None or now - last_seen > SESSION_GAP_S)
-            values = {"last_inbound_at": now, **({"greeted_at": now} if greet else {})}
+            values = {"last_inbound_at": now, **entry, **({"greeted_at": now} if greet else {})}
             conn.execute(wechat_users.update().where(_user.conversation_id == conversation_id).values(**values))
             return greet
 

@@ -34,6 +34,8 @@ POLL_S = 1.0  # a pending reply is retried within about this long after it is du
 LEASE_S = 60.0  # one conversation's sending; a killed process gives it up after this long
 MAX_BACKOFF_S = 60.0
 GIVE_UP_S = 48 * 3600.0  # WeChat refuses replies later than 48 hours after the person wrote
+RETAIN_S = 7 * 24 * 3600.0  # sent and failed replies are kept this long for inquiries, then pruned
+PRUNE_EVERY_S = 600.0
 
 
 class WeChatSender:
@@ -44,6 +46,7 @@ class WeChatSender:
         self._pool = pool
         self._worker: Optional[asyncio.Task] = None
         self._wake = asyncio.Event()
+        self._pruned_at = 0.0
         self.sent = 0
         self.retried = 0
 
@@ -97,6 +100,9 @@ class WeChatSender:
             try:
                 for conversation_id in await self.db.run(self._due_conversations):
                     await self._send_conversation(conversation_id)
+                if time.monotonic() - self._pruned_at > PRUNE_EVERY_S:
+                    self._pruned_at = time.monotonic()
+                    await self.db.run(self._prune, writer=True)
             except asyncio.CancelledError:
                 raise
             except Exception:  # noqa: BLE001 - the worker outlives a bad moment of the database
@@ -111,6 +117,9 @@ class WeChatSender:
         query = (select(_send.conversation_id).where(_send.state == "pending", _send.next_attempt_at <= time.time())
                  .group_by(_send.conversation_id).limit(20))
         return [row.conversation_id for row in conn.execute(query)]
+
+    def _prune(self, conn: Connection) -> None:
+        conn.execute(wechat_sends.delete().where(_send.state != "pending", _send.created_at < time.time() - RETAIN_S))
 
     # -- sending one conversation's replies, in order ---------------------------------------------
 

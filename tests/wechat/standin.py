@@ -19,8 +19,11 @@ class StandIn:
         with urllib.request.urlopen(request, timeout=30) as resp:
             return json.loads(resp.read())
 
-    def push(self, openid: str, kind: str = "text", content: Optional[str] = None, repeat: int = 1) -> Dict[str, Any]:
-        return self._call("/_standin/push", {"openid": openid, "kind": kind, "content": content, "repeat": repeat})
+    def push(self, openid: str, kind: str = "text", content: Optional[str] = None, repeat: int = 1,
+             **fields: Any) -> Dict[str, Any]:
+        """`fields`: session_from for an entry."""
+        return self._call("/_standin/push", {"openid": openid, "kind": kind, "content": content, "repeat": repeat,
+                                             **fields})
 
     def sent(self, openid: str, after: int = 0) -> Dict[str, Any]:
         return self._call(f"/_standin/sent?openid={openid}&after={after}")

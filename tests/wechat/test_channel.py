@@ -15,13 +15,16 @@ import urllib.request
 from typing import Dict, List
 
 import pytest
+from sqlalchemy import select
 
 from bot.db import Database
+from bot.db.tables import wechat_users
 from bot.dialogue.store import ConversationStore, Mode
 from bot.launcher.stack import Stack
 from bot.wechat.config import WEBHOOK_PATH, wechat_config
 from bot.wechat.identity import conversation_id_for
 from bot.wechat_standin.pushes import PushSigner, signature
+from tests.conftest import Chat
 from tests.wechat.person import Person, drive, texts
 from tests.wechat.standin import StandIn
 
@@ -239,3 +242,30 @@ def test_a_message_pushed_outside_a_reply_reaches_the_wechat_user(stack: Stack, 
     pushed = asyncio.run(push())
     arrived = standin.wait_for(person.openid, 1, cursor)
     assert (pushed, texts(arrived)) == (True, [NOTE])
+
+
+def test_a_json_push_in_safe_mode_is_answered_too(stack: Stack, standin: StandIn) -> None:
+    config = wechat_config(stack.settings)
+    person = Person(standin)
+    person.enter()  # WeChat knows the person (and allows replies) once they entered the session
+    cursor = standin.sent(person.openid)["last"]
+    signer = PushSigner(config.token, config.aes_key, config.appid, fmt="json")
+    query, body, content_type = signer.push(signer.fields(person.openid, "text", 93001, Content="转人工"))
+    status = _post(stack, query, body, content_type)
+    replies = standin.wait_for(person.openid, 1, cursor)
+    assert (status, content_type, "转接人工服务" in texts(replies)[-1]) == (200, "application/json", True)
+
+
+def test_entering_from_the_mini_programs_human_button_leaves_the_hand_off_waiting(
+        stack: Stack, standin: StandIn) -> None:
+    """The mini-program's 转人工 opens this chat with session-from = its conversation id; when that
+    conversation (same person, same id) waits for a person, no greeting turn hands it back."""
+    person = Person(standin)
+    conversation_id = conversation_of(stack, person)
+    Chat(stack, sender=conversation_id, channel="web").send("转人工")  # on the mini-program's own chat page
+    standin.push(person.openid, "enter", session_from=conversation_id)
+    time.sleep(1.5)
+    conversation = asyncio.run(store_of(stack).find(conversation_id))
+    linked = Database(stack.settings.db_url).call(lambda conn: conn.execute(
+        select(wechat_users.c.session_from).where(wechat_users.c.conversation_id == conversation_id)).scalar())
+    assert (standin.sent(person.openid)["messages"], conversation.mode, linked) == ([], Mode.WAITING, conversation_id)
