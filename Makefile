@@ -11,18 +11,21 @@ LOCKS := requirements/base.lock requirements/rasa.lock
 LOCK_HASH := $(shell cat $(LOCKS) | sha256sum | cut -c1-16)
 STAMP := $(VENV)/.installed-$(LOCK_HASH)
 PIP := $(PY) -m pip --disable-pip-version-check -q
+# The WeChat mini-program's jest suite: node_modules keyed on package-lock.json the same way.
+MP := miniprogram
+MP_STAMP := $(MP)/node_modules/.installed-$(shell cat $(MP)/package-lock.json | sha256sum | cut -c1-16)
 
 .PHONY: help install run train shell lint test bench lock clean browser
 
 help:
 	@echo "make run    start every service on localhost (installs and trains when needed)"
-	@echo "make test   run the whole test suite"
+	@echo "make test   run the whole test suite (the mini-program's jest suite, then pytest)"
 	@echo "make train  train the Rasa model if config, domain or data changed"
 	@echo "make shell  talk to the bot in the terminal"
 	@echo "make lint   ruff, the rules linter and rasa data validate"
 	@echo "make bench  run the benchmarks under bench/ and print their figures"
 
-install: $(STAMP) browser
+install: $(STAMP) $(MP_STAMP) browser
 
 # The stamp's name carries the lock files' hash: a changed lock reinstalls, an
 # unchanged one makes this target a no-op.
@@ -32,6 +35,15 @@ $(STAMP):
 	$(PIP) install --no-deps -r requirements/base.lock
 	$(PIP) install --no-deps --ignore-requires-python -r requirements/rasa.lock
 	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# `npm ci` installs exactly package-lock.json from the npm registry (and empties node_modules first,
+# which drops an old stamp). Node comes from the machine, else from Debian.
+$(MP_STAMP):
+	@command -v npm >/dev/null || { \
+	  echo "installing Debian's nodejs and npm for the mini-program tests"; \
+	  apt-get update -qq && apt-get install -y -qq nodejs npm >/dev/null; }
+	cd $(MP) && npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
 # Browser tests drive Debian's chromium; the test tool never downloads a browser.
@@ -57,8 +69,10 @@ lint: install
 	$(PY) -m bot rules check
 	PYTHONWARNINGS=ignore TF_CPP_MIN_LOG_LEVEL=3 RASA_TELEMETRY_ENABLED=false $(PY) -m rasa data validate --fail-on-warnings --quiet
 
-# pytest exits 5 when it collected nothing: that is a failure here too.
+# The mini-program's jest suite first (quick), then pytest; pytest exits 5 when it collected
+# nothing: that is a failure here too.
 test: install
+	cd $(MP) && npx --no-install jest --ci
 	$(PY) -m pytest
 
 bench: install
@@ -73,4 +87,4 @@ lock:
 	mv requirements/base.lock.new requirements/base.lock
 
 clean:
-	rm -rf $(VENV) .pytest_cache .rasa test-artifacts
+	rm -rf $(VENV) .pytest_cache .rasa test-artifacts $(MP)/node_modules
