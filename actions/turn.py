@@ -23,6 +23,7 @@ def incoming_of(tracker: Tracker) -> Incoming:
         sender_id=tracker.sender_id,
         identity_token=metadata.get("identity_token"),
         channel=metadata.get("channel") or tracker.get_latest_input_channel() or "rest",
+        message_id=latest.get("message_id"),
     )
 
 

@@ -1,6 +1,6 @@
 """`python -m bench [name …]` or `python -m bench <name> [options]`: run benchmarks, print figures.
 
-Without names, runs them all in order: engine, routing, stack, install (`make bench`).
+Without names, runs them all in order: engine, routing, answers, stack, install (`make bench`).
 With one name, the remaining arguments go to that benchmark, e.g.
 `python -m bench engine --steps 5000 --sizes 200` or `python -m bench stack --skip-train`."""
 

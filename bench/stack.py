@@ -195,12 +195,16 @@ async def _conversation(
     out: List[TurnRecord],
 ) -> None:
     last: List[Dict[str, Any]] = []
+    # A conversation begins with its session, as the widget's does (not timed as a turn).
+    async with session.post(server.url.replace("/webhook", "/session"), json={"channel": "web"}) as resp:
+        granted = await resp.json()
+    sender, headers = granted["conversation_id"], {"Authorization": f"Bearer {granted['session_token']}"}
     for n in range(1, turns + 1):
         kind, message = script.next(n, last)
         body = {"sender": sender, "message": message, "metadata": {"channel": "web"}}
         t0 = time.perf_counter()
         try:
-            async with session.post(server.url, json=body) as resp:
+            async with session.post(server.url, json=body, headers=headers) as resp:
                 raw = await resp.read()
                 status = resp.status
         except Exception:  # noqa: BLE001 - a failed turn is recorded, the run goes on
@@ -404,7 +408,8 @@ def _endpoints(settings, var_dir: Path, name: str, tracker: str) -> Path:
     }
     path = var_dir / f"{name}-endpoints.yml"
     path.write_text(yaml.safe_dump({
-        "action_endpoint": {"url": settings.action_url, "enable_selective_domain": True},
+        "action_endpoint": {"url": settings.action_url, "token": settings.action_token,
+                            "enable_selective_domain": True},
         "tracker_store": stores[tracker],
     }), encoding="utf-8")
     return path
@@ -751,12 +756,11 @@ def run(
         ports = {name: free_port() for name in ("rasa_port", "action_port", "intake_port", "portal_port")}
         settings = Settings(
             var_dir=tmp / "var",
-            rasa_token="bench-rasa-token",
-            intake_token="bench-intake-token",
             **ports,
         )
         settings.var_dir.mkdir(parents=True, exist_ok=True)
         stack = Stack(settings, model)
+        settings = stack.settings  # with this installation's secrets
         stocks: list = []
         variants = [("stock", stock_model, "sql")] if stock_model is not None else []
         if tracker_variant:

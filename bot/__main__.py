@@ -1,4 +1,5 @@
-"""Command line: `python -m bot run|train|shell|rules check|rules graph <id>|guide <id>|conversation show <id>`."""
+"""Command line: `python -m bot run|train|shell`, `rules check|graph <id>`, `guide <id>`,
+`conversation show <id>`, `privacy purge|rekey`."""
 
 from __future__ import annotations
 
@@ -7,13 +8,13 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-from bot.settings import get_settings
+from bot.profile import settings_or_exit
 
 
 def _rules(args: argparse.Namespace) -> int:
     from bot.catalogue.lint import check
 
-    root = Path(getattr(args, "rules", None) or get_settings().rules_dir)
+    root = Path(getattr(args, "rules", None) or settings_or_exit().rules_dir)
     if args.rules_command == "check":
         problems = check(root)
         for problem in problems:
@@ -53,7 +54,7 @@ def _catalogue_with(root: Path, bundle_id: str):
 def _guide(args: argparse.Namespace) -> int:
     from bot.guide_cli import guide
 
-    cat, failed = _catalogue_with(Path(args.rules or get_settings().rules_dir), args.bundle_id)
+    cat, failed = _catalogue_with(Path(args.rules or settings_or_exit().rules_dir), args.bundle_id)
     if cat is None:
         return failed
     return 0 if guide(cat, args.bundle_id, explain=args.explain) is not None else 1
@@ -62,7 +63,28 @@ def _guide(args: argparse.Namespace) -> int:
 def _conversation(args: argparse.Namespace) -> int:
     from bot.conversation_cli import show
 
-    return show(get_settings(), args.conversation_id)
+    return show(settings_or_exit(), args.conversation_id)
+
+
+def _privacy(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from bot.db import DatabaseUnavailable, open_database
+    from bot.retention import purge, rekey
+    from bot.sealing import Sealer
+
+    settings = settings_or_exit()
+    db, sealer = open_database(settings.db_url), Sealer.from_settings(settings)
+    try:
+        if args.privacy_command == "purge":
+            counts = asyncio.run(purge(db, sealer, args.days or settings.retention_days))
+        else:
+            counts = asyncio.run(rekey(db, sealer))
+    except DatabaseUnavailable as error:
+        print(f"error: the database cannot be used: {error}", file=sys.stderr)
+        return 1
+    print(", ".join(f"{name}: {count}" for name, count in counts.items()))
+    return 0
 
 
 def _launcher(args: argparse.Namespace) -> int:
@@ -98,6 +120,13 @@ def main(argv: Optional[List[str]] = None) -> int:
     show = conversation_sub.add_parser("show", help="print its transcript (masked), stage and mode")
     show.add_argument("conversation_id")
     conversation.set_defaults(handler=_conversation)
+
+    privacy = sub.add_parser("privacy", help="retention and data keys")
+    privacy_sub = privacy.add_subparsers(dest="privacy_command", required=True)
+    purge = privacy_sub.add_parser("purge", help="anonymise conversations older than the retention period")
+    purge.add_argument("--days", type=int, default=0, help="retention in days (default: BOT_RETENTION_DAYS)")
+    privacy_sub.add_parser("rekey", help="seal every stored personal value again under the first data key")
+    privacy.set_defaults(handler=_privacy)
 
     for name, text in (("run", "start every service (the embedded default)"),
                        ("train", "train the model if its inputs changed"),

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
-from datetime import datetime
 from typing import List, TextIO
 
+from bot.clock import china_time
 from bot.db import DatabaseUnavailable, open_database
 from bot.dialogue.store import ConversationStore, Line
-from bot.intake.references import CHINA_TIME
+from bot.sealing import Sealer
 from bot.settings import Settings
 
 
@@ -33,12 +33,12 @@ def show(settings: Settings, conversation_id: str, out: TextIO = sys.stdout) -> 
 
 
 async def _read(settings: Settings, conversation_id: str):
-    store = ConversationStore(open_database(settings.db_url))
+    store = ConversationStore(open_database(settings.db_url), Sealer.from_settings(settings))
     return await store.find(conversation_id), await store.transcript(conversation_id)
 
 
 def _line(line: Line) -> str:
-    at = datetime.fromtimestamp(line.at, CHINA_TIME).strftime("%Y-%m-%d %H:%M:%S")
+    at = china_time(line.at).strftime("%Y-%m-%d %H:%M:%S")
     parts: List[str] = [f"{at}  {line.speaker:<6}{' (pushed)' if line.pushed else ''}  {line.text or ''}"]
     data = line.data or {}
     if data.get("buttons"):

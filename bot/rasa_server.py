@@ -6,9 +6,11 @@ from __future__ import annotations
 import sys
 
 from bot import rasa_speedups
+from bot.profile import settings_or_exit
 
 
 def main() -> None:
+    settings_or_exit()  # a production server with sample secrets stops here, in one line
     rasa_speedups.install()
     from rasa.__main__ import main as rasa_main
 

@@ -108,6 +108,22 @@ def _cached_event_types(event_class: Any) -> Any:
     return staticmethod(resolve_by_type)
 
 
+def _retry_once_on_reset(original: Any) -> Any:
+    """A kept-alive connection the action server has just closed, or a connection reset,
+    fails the turn's action call, and the person gets no reply at all. The call is sent once
+    more on a fresh connection; the dialogue answers a message id it has already handled from
+    its record (bot/dialogue/handler.py), so the turn never runs twice."""
+    import aiohttp
+
+    async def request(self: Any, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await original(self, *args, **kwargs)
+        except aiohttp.ClientConnectionError:
+            return await original(self, *args, **kwargs)
+
+    return request
+
+
 def install() -> None:
     global _INSTALLED
     if _INSTALLED:
@@ -119,4 +135,5 @@ def install() -> None:
     RemoteAction._validate_action_result = _fast_validate(_validate_action_result)  # type: ignore[assignment]
     Event.resolve_by_type = _cached_event_types(Event)  # type: ignore[method-assign]
     EndpointConfig.session = _shared_session(EndpointConfig.session)  # type: ignore[method-assign]
+    EndpointConfig.request = _retry_once_on_reset(EndpointConfig.request)  # type: ignore[method-assign]
     _INSTALLED = True

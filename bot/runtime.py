@@ -15,6 +15,7 @@ from bot.engine.engine import Engine
 from bot.engine.routing_examples import load_routing_examples
 from bot.identity.provider import IdentityUnavailable, provider_from_settings
 from bot.ratings import RatingStore
+from bot.sealing import Sealer
 from bot.settings import Settings, get_settings
 from bot.wechat.delivery import WeChatDelivery
 from bot.wechat.service import build_wechat
@@ -41,6 +42,7 @@ def build_engine(settings: Settings) -> Engine:
     engine = Engine(load_catalogue(settings.rules_dir, settings.cache_dir),
                     load_routing_examples(settings.data_dir / "nlu" / "bundles"))
     engine.prepare_routing()
+    engine.prepare_reading()
     return engine
 
 
@@ -53,11 +55,11 @@ def build_dialogue(settings: Optional[Settings] = None, handoff=None) -> Dialogu
         handoff=handoff,
         ratings=RatingStore(db),
     )
-    return Dialogue(services, ConversationStore(db))
+    return Dialogue(services, ConversationStore(db, Sealer.from_settings(settings)), settings.session_ttl_s)
 
 
 def delivery(dialogue: Dialogue) -> Delivery:
-    wechat = build_wechat(db=dialogue.store.db)  # None when the WeChat channel is off
+    wechat = build_wechat(db=dialogue.store.db, sealer=dialogue.store.sealer)  # None when WeChat is off
     return Delivery(dialogue.store, {"wechat": WeChatDelivery(wechat)} if wechat else {})
 
 

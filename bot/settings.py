@@ -24,10 +24,23 @@ class Settings(BaseSettings):
     intake_port: int = 5080
     portal_port: int = 8000
 
-    # Token for Rasa's HTTP API (conversations, tracker); the REST channel needs none.
-    rasa_token: str = "change-me-rasa-token"
-    # Bearer token the bot presents to the application intake API.
-    intake_token: str = "change-me-intake-token"
+    # Secrets. None has a default: empty ones are generated into var/secrets.json (mode 0600)
+    # on first use in the embedded profile (bot/secrets.py); production refuses to start
+    # without them. The bearer token the bot presents to the application intake API:
+    intake_token: str = ""
+    # What the Rasa server presents to the action server (no one else may run actions).
+    action_token: str = ""
+    # Signs the session tokens that make a conversation someone's (bot/sessions.py).
+    session_key: str = ""
+    # Fernet keys that seal personal data at rest, comma-separated; the first seals, all open
+    # (rotation: put a new key first, then `python -m bot privacy rekey`).
+    data_keys: str = ""
+    # Browser origins allowed to call the chat from another origin (besides the portal's own).
+    cors_origins: str = ""
+    # Session tokens live this long; a conversation idle longer starts afresh, personal data
+    # gone (bot/dialogue/handler.py); transcripts are anonymised after retention_days.
+    session_ttl_s: int = Field(7200, gt=0)
+    retention_days: int = Field(30, gt=0)
     intake_url: str = ""
     intake_database_url: str = ""
     # The bot's own records (conversations, transcript, outbox, ratings): SQLite under var/
@@ -92,10 +105,25 @@ class Settings(BaseSettings):
         return self.var_dir / "cache"
 
     @property
+    def allowed_origins(self) -> list:
+        """The portal's own origin and any configured others: who may call the chat."""
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(self.portal_url)
+        own = [f"{parts.scheme}://{parts.netloc}"]
+        if self.host == "127.0.0.1":  # the same local portal, reached by name
+            own.append(f"{parts.scheme}://localhost:{self.portal_port}")
+        return own + [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
+
+    @property
     def intake_db_url(self) -> str:
         return self.intake_database_url or f"sqlite:///{self.var_dir / 'intake.db'}"
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    return Settings()
+    """The settings with their secrets; a production process with missing or sample secrets,
+    or with demo sign-ins, stops here (bot/profile.py)."""
+    from bot.profile import checked
+
+    return checked(Settings())

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import urllib.request
-import uuid
 from pathlib import Path
 from typing import Any, Dict, Iterator, List, Optional
 
@@ -37,8 +36,22 @@ def engine(catalogue: Catalogue) -> Engine:
 def stack_settings(var_dir: Path, **overrides: Any) -> Settings:
     ports = {name: free_port() for name in ("rasa_port", "action_port", "intake_port", "portal_port",
                                             "wechat_standin_port")}
-    return Settings(var_dir=var_dir, rasa_token="test-rasa-token", intake_token="test-intake-token",
-                    **{**ports, **overrides})
+    return Settings(var_dir=var_dir, **{**ports, **overrides})
+
+
+def post_json(url: str, body: Any, token: Optional[str] = None) -> Any:
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=json.dumps(body).encode(), headers=headers)
+    with urllib.request.urlopen(request, timeout=60) as resp:
+        return json.loads(resp.read())
+
+
+def open_session(rasa_url: str, identity_token: Optional[str] = None, channel: str = "web") -> Dict[str, Any]:
+    """A new conversation's session from the REST channel, as the widget gets one."""
+    return post_json(f"{rasa_url}/webhooks/rest/session", {"identity_token": identity_token or "",
+                                                           "channel": channel})
 
 
 @pytest.fixture(scope="session")
@@ -75,23 +88,20 @@ def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Sta
 
 
 class Chat:
-    """One conversation over the REST channel, as a web widget would hold it."""
+    """One conversation over the REST channel, as a web widget holds it: a session first."""
 
-    def __init__(self, stack: Stack, sender: Optional[str] = None, identity_token: Optional[str] = None,
-                 channel: str = "web") -> None:
+    def __init__(self, stack: Stack, identity_token: Optional[str] = None, channel: str = "web",
+                 session: Optional[Dict[str, Any]] = None) -> None:
         self.url = f"{stack.settings.rasa_url}/webhooks/rest/webhook"
-        self.sender = sender or f"test-{uuid.uuid4().hex[:10]}"
+        session = session or open_session(stack.settings.rasa_url, identity_token, channel)
+        self.sender, self.token = session["conversation_id"], session["session_token"]
         self.metadata: Dict[str, Any] = {"channel": channel}
-        if identity_token:
-            self.metadata["identity_token"] = identity_token
         self.last: List[Dict[str, Any]] = []
         self.history: List[Dict[str, Any]] = []
 
     def send(self, message: Any) -> List[Dict[str, Any]]:
-        body = json.dumps({"sender": self.sender, "message": message, "metadata": self.metadata}).encode()
-        request = urllib.request.Request(self.url, data=body, headers={"Content-Type": "application/json"})
-        with urllib.request.urlopen(request, timeout=60) as resp:
-            self.last = json.loads(resp.read())
+        self.last = post_json(self.url, {"sender": self.sender, "message": message, "metadata": self.metadata},
+                              self.token)
         # Every turn of every conversation test is checked against the message contract.
         errors = [e.message for e in CONTRACT.iter_errors(self.last)]
         assert errors == [], f"contract violations in {self.last}"

@@ -75,6 +75,7 @@ def test_the_rasa_server_entry_point_installs_the_fixes_before_rasa_runs() -> No
     script = (
         "import sys\n"
         "import bot.rasa_server as entry\n"
+        "entry.settings_or_exit = lambda: None\n"
         "import rasa.__main__ as rasa_main\n"
         "def fake_main():\n"
         "    from rasa.core.actions.action import RemoteAction\n"

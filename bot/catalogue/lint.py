@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import List
 
+from bot import clock
 from bot.catalogue.catalogue import Catalogue
 from bot.catalogue.loader import load_catalogue
 from bot.catalogue.problems import CatalogueError, Problem, relative
@@ -28,7 +29,7 @@ def lint_catalogue(cat: Catalogue, today: date | None = None) -> List[Problem]:
     from bot.engine.engine import Engine
     from bot.engine.paths import PathReport, TooManyPaths, walk
 
-    today = today or date.today()
+    today = today or clock.today()
     engine = Engine(cat)
     problems: List[Problem] = []
     used_materials, used_fields = set(), set()

@@ -138,6 +138,24 @@ class CategoriesFile(Described):
     categories: List[Category] = Field(..., min_items=1)
 
 
+class ReplyWords(Strict):
+    """How people shape a free reply: negation, hedges, dialect, "both", corrections."""
+
+    negations: List[Text] = []  # a mention governed by one of these is denied ("不挂招牌")
+    not_negating: List[Text] = []  # look like a negation but are not ("不光", "没问题")
+    done_endings: List[Text] = []  # a verb ending in one of these affirms ("办过", "缴了")
+    cancelling: List[Text] = []  # "不开发票不行": a negation before one of these is a yes
+    excepts: List[Text] = []  # "除了宽带，别的都要": the words after one are left out of "all"
+    both: List[Text] = []  # "我俩都是…": the same answer for the questions it names
+    corrections: List[Text] = []  # "不对，…": a correction of an earlier answer
+    particles: List[Text] = []  # dropped at the end of a clause ("是滴", "好嘞")
+    fillers: List[Text] = []  # dropped at the start of a clause ("那个", "就是")
+    asides: List[Text] = []  # a first clause of only these leads to something else ("对了，…")
+    dialect: Dict[Text, Text] = {}  # dialect word → common word ("木有" → "没有"), anywhere
+    dialect_openers: Dict[Text, Text] = {}  # only where a clause starts ("系本地嘅": 系 → 是)
+    subjects: Dict[Text, List[Text]] = {}  # a person a question is about → words for them
+
+
 class Vocabulary(Described):
     """Words the engine reads and labels the bot shows; language, not policy."""
 
@@ -151,6 +169,7 @@ class Vocabulary(Described):
     labels: Dict[Id, Dict[str, Text]]
     # Latin words people mix into Chinese (English, pinyin) → the Chinese words they stand for.
     glosses: Dict[constr(regex=r"^[a-z][a-z0-9]*$"), Text] = {}
+    replies: ReplyWords = ReplyWords()
 
 
 class MessagesFile(Described):
@@ -204,6 +223,10 @@ class Option(Strict):
     value: Id
     label: Text
     synonyms: List[Text] = []
+    # The option a bare "是/在/有" (yes) or "不/没有" (no) picks when the question is asked as a
+    # yes/no question ("户口在本市吗？"); several options may share one meaning (then the reply
+    # narrows the choice to them).
+    means: Optional[Literal["yes", "no"]] = None
 
 
 class Extraction(Strict):
@@ -243,6 +266,8 @@ class Question(Strict):
             raise ValueError(f"a {kind} question offers at least two options")
         if kind not in ("single", "multi") and options:
             raise ValueError(f"a {kind} question has no options")
+        if kind != "single" and any(o.means for o in options):
+            raise ValueError("`means` belongs to the options of a single-choice question")
         if kind != "yesno" and (values.get("yes_words") or values.get("no_words")):
             raise ValueError("yes_words/no_words belong to yesno questions")
         seen = set()

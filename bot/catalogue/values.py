@@ -9,6 +9,11 @@ from bot.catalogue.model import Question
 
 MAX_TEXT_ANSWER = 200
 
+# "不知道" recorded as an answer: the question is not asked again, and every condition that
+# reads it stays undecided (three-valued), so the outcome can say what depends on it.
+# Not a valid option id, date, number or yes/no, so it never collides with a real value.
+UNKNOWN = "?"
+
 
 class InvalidAnswer(ValueError):
     """The value cannot answer this question; `reason` is a machine-readable code."""
@@ -26,6 +31,8 @@ _FALSE = {"false", "no", "0", "否"}
 
 def coerce_answer(question: Question, value: Any) -> Any:
     """The canonical form of `value` for `question`, or InvalidAnswer."""
+    if value == UNKNOWN and not isinstance(value, bool):
+        return UNKNOWN
     kind = question.kind
     if kind == "yesno":
         if isinstance(value, bool):

@@ -10,12 +10,13 @@ from typing import Any, Dict, Iterable, Optional, Tuple
 
 from bot.catalogue.loader import load_messages
 from bot.catalogue.problems import CatalogueError
+from bot.sessions import Session
 from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 MAX_MESSAGE_CHARS = 500
-CHANNELS = ("web", "wechat", "agent", "rest", "shell")
+CHANNELS = ("web", "miniprogram", "wechat", "agent", "rest", "shell")
 EMPTY = "/empty_message"
 _PAYLOAD = re.compile(r"^/([a-z_]+)(\{.*\})?$", re.DOTALL)
 
@@ -84,17 +85,14 @@ class Inbound:
         return text.lstrip("/").strip() or EMPTY
 
     @staticmethod
-    def metadata_of(metadata: Any, authorization: str = "") -> Dict[str, Any]:
-        """Only what the conversation uses: the identity token and the channel kind."""
+    def metadata_of(metadata: Any, session: Session) -> Dict[str, Any]:
+        """Only what the conversation uses: the channel kind the client names, and who is
+        signed in — from the verified session, never from what the request claims."""
         metadata = metadata if isinstance(metadata, dict) else {}
-        out: Dict[str, Any] = {}
-        token = metadata.get("identity_token")
-        if not token and authorization.lower().startswith("bearer "):
-            token = authorization[7:].strip()
-        if isinstance(token, str) and token:
-            out["identity_token"] = token[:256]
         channel = metadata.get("channel")
-        out["channel"] = channel if channel in CHANNELS else "rest"
+        out: Dict[str, Any] = {"channel": channel if channel in CHANNELS else "rest"}
+        if session.identity_token:
+            out["identity_token"] = session.identity_token
         return out
 
     def notice(self, key: str) -> str:

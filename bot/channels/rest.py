@@ -1,12 +1,16 @@
-"""The REST channel (`/webhooks/rest/webhook`) with the message contract and polite bad-input handling.
+"""The REST channel (`/webhooks/rest/webhook`) with the message contract, session credentials and
+polite bad-input handling.
 
-Each bot message keeps text, buttons and the typed `custom` object together (Rasa's own
-collector splits them). Malformed requests get a 400 with a JSON error; odd but well-formed
-messages (empty, huge, binary junk) get a polite answer and lose nothing."""
+`POST /webhooks/rest/session` gives a conversation its session token (and a new one later: to
+sign in or out mid-conversation, or after the token expired). Every message then carries the
+token (`Authorization: Bearer …`): a conversation is acted on only with its own token, and who
+is signed in comes from the token. Each bot message keeps text, buttons and the typed `custom`
+object together (Rasa's own collector splits them). Malformed requests get a 4xx with a JSON
+error and never an echo; odd but well-formed messages (empty, huge, binary junk) get a polite
+answer and lose nothing."""
 
 from __future__ import annotations
 
-import json
 import logging
 from typing import Any, Awaitable, Callable, Dict, Optional
 
@@ -16,11 +20,22 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from bot import heap
-from bot.channels.inbound import Inbound, MessageProblem, contract_message
+from bot.channels.inbound import CHANNELS, Inbound, MessageProblem, contract_message
+from bot.identity.provider import IdentityUnavailable, provider_from_settings
+from bot.json_body import BodyProblem, parse_json_object
+from bot.sessions import SessionProblem, Sessions, bearer
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
+_SESSION_STATUS = {"session_required": 401, "session_invalid": 401, "session_expired": 401, "session_mismatch": 403}
+_SESSION_TEXT = {
+    "session_required": "a session token is required (POST /webhooks/rest/session)",
+    "session_invalid": "the session token is not valid",
+    "session_expired": "the session token has expired; ask /webhooks/rest/session for a new one",
+    "session_mismatch": "the session token belongs to another conversation",
+}
 
 
 class ContractCollector(CollectingOutputChannel):
@@ -40,6 +55,10 @@ def _error(code: str, message: str, status: int = 400) -> HTTPResponse:
     return response.json({"error": code, "message": message}, status=status)
 
 
+def session_error(problem: SessionProblem) -> HTTPResponse:
+    return _error(problem.code, _SESSION_TEXT[problem.code], _SESSION_STATUS[problem.code])
+
+
 class RestInput(InputChannel):
     """Registered in credentials.yml as `bot.channels.rest.RestInput`."""
 
@@ -47,26 +66,19 @@ class RestInput(InputChannel):
     def name(cls) -> str:
         return "rest"
 
-    def __init__(self) -> None:
+    def __init__(self, sessions: Optional[Sessions] = None, identity: Any = None) -> None:
         self.inbound = Inbound()
+        self.sessions = sessions
+        self.identity = identity
 
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> RestInput:
-        return cls()
+        settings = get_settings()
+        return cls(Sessions.from_settings(settings), provider_from_settings(settings))
 
     @staticmethod
-    def _extract_body(request: Request) -> Dict[str, Any]:
-        try:
-            body = json.loads(request.body or b"")
-        except (ValueError, UnicodeDecodeError):
-            raise MessageProblem("invalid_json", "the request body must be a JSON object") from None
-        if not isinstance(body, dict):
-            raise MessageProblem("invalid_json", "the request body must be a JSON object")
-        return body
-
-    @staticmethod
-    def _extract_sender(body: Dict[str, Any]) -> str:
-        sender = body.get("sender")
+    def _extract_sender(body: Dict[str, Any], default: str) -> str:
+        sender = body.get("sender", default)
         if isinstance(sender, (int, float)) and not isinstance(sender, bool):
             sender = str(sender)
         if not isinstance(sender, str) or not sender.strip() or len(sender) > MAX_SENDER_CHARS:
@@ -74,6 +86,16 @@ class RestInput(InputChannel):
                 "invalid_sender", f"`sender` must be a non-empty string of at most {MAX_SENDER_CHARS} characters"
             )
         return sender.strip()
+
+    async def _identity_for(self, token: Any) -> Optional[str]:
+        """A sign-in the identity provider vouches for, or a ValueError."""
+        if token in (None, ""):
+            return None
+        if not isinstance(token, str) or len(token) > 256 or self.identity is None:
+            raise ValueError("unknown identity")
+        if await self.identity.lookup(token) is None:
+            raise ValueError("unknown identity")
+        return token
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
@@ -87,18 +109,52 @@ class RestInput(InputChannel):
         async def health(_: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @hook.route("/session", methods=["POST"])
+        async def session(request: Request) -> HTTPResponse:
+            """{identity_token?, session_token?, channel?} → {conversation_id, session_token, expires_at}.
+            With a session token (even an expired one, within a week): the same conversation,
+            signed in as `identity_token` (signed out when it is empty; as before when absent)."""
+            try:
+                body = parse_json_object(request.body or b"{}")
+                previous = self.sessions.verify(body["session_token"], allow_expired=True) \
+                    if body.get("session_token") else None
+                if "identity_token" in body or previous is None:
+                    identity = await self._identity_for(body.get("identity_token"))
+                else:  # a renewal: whoever was signed in stays signed in
+                    identity = previous.identity_token
+            except BodyProblem as problem:
+                return _error(problem.code, str(problem), problem.status)
+            except SessionProblem as problem:
+                return session_error(problem)
+            except ValueError:
+                return _error("unknown_identity", "the identity provider does not know this sign-in")
+            except IdentityUnavailable:
+                return _error("identity_unavailable", "sign-in is unavailable right now; try again", 503)
+            channel = body.get("channel") if body.get("channel") in CHANNELS else "web"
+            issued, token = self.sessions.issue(previous.conversation_id if previous else None, identity,
+                                                previous.channel if previous else channel)
+            return response.json({"conversation_id": issued.conversation_id, "session_token": token,
+                                  "expires_at": int(issued.expires_at), "signed_in": bool(identity)})
+
         @hook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
             agent = getattr(request.app.ctx, "agent", None)
             if agent is not None and agent.domain is not None:
                 self.inbound.learn_intents(agent.domain.intents)
             try:
-                body = self._extract_body(request)
-                sender = self._extract_sender(body)
+                granted = self.sessions.verify(bearer(request.headers.get("authorization", "")))
+                body = parse_json_object(request.body or b"")
+                sender = self._extract_sender(body, granted.conversation_id)
+                if sender != granted.conversation_id:
+                    raise SessionProblem("session_mismatch")
                 text, truncated = self.inbound.text_of(body.get("message", ""))
+            except SessionProblem as problem:
+                return session_error(problem)
+            except BodyProblem as problem:
+                return _error(problem.code, str(problem), problem.status)
             except MessageProblem as problem:
                 return _error(problem.code, str(problem))
-            metadata = self.inbound.metadata_of(body.get("metadata"), request.headers.get("authorization", ""))
+            metadata = self.inbound.metadata_of(body.get("metadata"), granted)
             collector = ContractCollector()
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))

@@ -2,8 +2,10 @@
 event carrying text, buttons and custom together (Rasa's own socket.io output splits them and
 cannot send a custom object that has a `type`).
 
-Events: the client emits `session_request` {session_id} and then `user_uttered`
-{message, session_id, metadata}; the server answers `session_confirm` and `bot_uttered`.
+Events: the client emits `session_request` {session_token} (from POST /webhooks/rest/session)
+and then `user_uttered` {message, metadata}; the server answers `session_confirm` with the
+conversation id, `session_error` {error} for a missing or wrong token, and `bot_uttered`.
+A socket acts only on the conversation its verified token names.
 Clients use the long-polling transport (the default of socket.io clients): engine.io's
 websocket transport does not work on Sanic 21.12 as Rasa pins it (the server closes the socket
 after the handshake), and long-polling needs a single Rasa server process (BOT_RASA_WORKERS=1,
@@ -13,8 +15,7 @@ from __future__ import annotations
 
 import inspect
 import logging
-import uuid
-from typing import Any, Awaitable, Callable, Dict, Optional
+from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
@@ -24,6 +25,9 @@ from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.inbound import Inbound, MessageProblem, contract_message
+from bot.json_body import MAX_BYTES, SafeJson
+from bot.sessions import Session, SessionProblem, Sessions
+from bot.settings import get_settings
 
 logger = logging.getLogger(__name__)
 
@@ -55,22 +59,31 @@ class SocketIOInput(InputChannel):
     @classmethod
     def from_credentials(cls, credentials: Optional[Dict[str, Any]]) -> SocketIOInput:
         credentials = credentials or {}
+        settings = get_settings()
         return cls(
             user_message_evt=credentials.get("user_message_evt", "user_uttered"),
             bot_message_evt=credentials.get("bot_message_evt", "bot_uttered"),
             socketio_path=credentials.get("socketio_path", "/socket.io"),
+            sessions=Sessions.from_settings(settings),
+            origins=settings.allowed_origins,
         )
 
     def __init__(self, user_message_evt: str = "user_uttered", bot_message_evt: str = "bot_uttered",
-                 socketio_path: str = "/socket.io") -> None:
+                 socketio_path: str = "/socket.io", sessions: Optional[Sessions] = None,
+                 origins: Optional[List[str]] = None) -> None:
         self.user_message_evt = user_message_evt
         self.bot_message_evt = bot_message_evt
         self.socketio_path = socketio_path
         self.inbound = Inbound()
+        self.sessions = sessions
+        self.origins = origins or []
         self.sio: Optional[AsyncServer] = None
+        self._granted: Dict[str, Session] = {}  # socket id → its verified session
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
-        sio = AsyncServer(async_mode="sanic", cors_allowed_origins="*")
+        # Bounded packets, bounded JSON (bot/json_body.py), only the configured origins.
+        sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins, json=SafeJson,
+                          max_http_buffer_size=MAX_BYTES)
         hook = SocketBlueprint(sio, self.socketio_path, "socketio_contract_webhook", __name__)
         self.sio = sio
 
@@ -81,18 +94,29 @@ class SocketIOInput(InputChannel):
         @sio.on("session_request")
         async def session_request(sid: str, data: Optional[Dict]) -> None:
             data = data if isinstance(data, dict) else {}
-            session_id = str(data.get("session_id") or uuid.uuid4().hex)[:128]
-            joined = sio.enter_room(sid, session_id)
+            try:
+                granted = self.sessions.verify(data.get("session_token"))
+            except SessionProblem as problem:
+                await sio.emit("session_error", {"error": problem.code}, room=sid)
+                return
+            self._granted[sid] = granted
+            joined = sio.enter_room(sid, granted.conversation_id)
             if inspect.isawaitable(joined):  # a coroutine since python-socketio 5.x
                 await joined
-            await sio.emit("session_confirm", session_id, room=sid)
+            await sio.emit("session_confirm", granted.conversation_id, room=sid)
+
+        @sio.on("disconnect")
+        async def disconnect(sid: str) -> None:
+            self._granted.pop(sid, None)
 
         @sio.on(self.user_message_evt)
         async def handle_message(sid: str, data: Any) -> None:
             data = data if isinstance(data, dict) else {}
-            session_id = data.get("session_id")
-            if not isinstance(session_id, str) or not session_id:
-                return  # no session_request yet: nothing to answer to
+            granted = self._granted.get(sid)
+            if granted is None:
+                await sio.emit("session_error", {"error": "session_required"}, room=sid)
+                return
+            session_id = granted.conversation_id
             try:
                 text, truncated = self.inbound.text_of(data.get("message", ""))
             except MessageProblem:
@@ -100,7 +124,7 @@ class SocketIOInput(InputChannel):
             output = ContractSocketOutput(sio, self.bot_message_evt, session_id)
             if truncated:
                 await output.send_text_message(session_id, self.inbound.notice("message_truncated"))
-            metadata = self.inbound.metadata_of(data.get("metadata"))
+            metadata = self.inbound.metadata_of(data.get("metadata"), granted)
             try:
                 await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(),
                                                  metadata=metadata))

@@ -68,7 +68,7 @@ class WeChatInput(InputChannel):
         async def start(_app: Any, _loop: Any) -> None:
             if self.reader is not None:
                 self.wechat = build_wechat(get_settings())
-                self.store = ConversationStore(self.wechat.db)
+                self.store = ConversationStore(self.wechat.db, self.wechat.sealer)
                 self.wechat.sender.start()  # replies left pending by any process are retried
 
         @hook.listener("before_server_stop")

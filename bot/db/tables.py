@@ -34,11 +34,17 @@ conversations = Table(
     Column("state", Text, nullable=False),  # ConversationState as JSON
     Column("offered", Text, nullable=False),  # the choices last shown, as JSON
     Column("turn", Integer, nullable=False),  # person messages answered so far
+    # The last message answered and the answer, sealed: a message sent again (a retry after a
+    # reset connection) gets the same answer and changes nothing.
+    Column("last_message_id", String(64)),
+    Column("last_reply", Text),
     # One turn at a time, across processes: a lease that a killed process loses by itself.
     Column("lease_owner", String(64)),
     Column("lease_until", Float),
     Column("created_at", Float, nullable=False),
     Column("updated_at", Float, nullable=False),
+    # Past retention: state emptied, transcript texts gone; only counts and times remain.
+    Column("anonymised", Boolean, nullable=False, default=False),
     Index("conversations_updated", "updated_at"),
     Index("conversations_mode", "mode", "updated_at"),
 )
@@ -68,6 +74,9 @@ outbox = Table(
     Column("provisional_ref", String(32), nullable=False, unique=True),
     Column("conversation_id", String(128)),
     Column("bundle_id", String(64), nullable=False),
+    # A keyed fingerprint of the applicant's ID number: the same person filing the same bundle
+    # twice in a day is warned (bot/dialogue/steps/consent.py).
+    Column("applicant_key", String(32)),
     Column("body", Text, nullable=False),
     Column("state", String(16), nullable=False),  # pending | delivered | rejected
     Column("attempts", Integer, nullable=False, default=0),
@@ -84,6 +93,7 @@ outbox = Table(
     Index("outbox_due", "state", "next_attempt_at"),
     Index("outbox_receipt", "receipt_no"),
     Index("outbox_application", "application_id"),
+    Index("outbox_applicant", "applicant_key", "bundle_id", "created_at"),
 )
 
 # 好差评 after a hand-off (bot/ratings.py).
@@ -102,13 +112,13 @@ ratings = Table(
 # --- WeChat customer-service messages (bot/wechat) -------------------------------------------
 
 # Who is behind a WeChat conversation. The conversation id is an HMAC of the openid; the openid
-# itself is kept only here, for the send API (to be encrypted at rest). `send_lease_*` lets one
+# itself is kept only here, sealed (bot/sealing.py), for the send API. `send_lease_*` lets one
 # process at a time send a conversation's replies, in order.
 wechat_users = Table(
     "wechat_users",
     metadata,
     Column("conversation_id", String(128), primary_key=True),
-    Column("openid", String(128), nullable=False, unique=True),
+    Column("openid", Text, nullable=False),  # sealed
     Column("created_at", Float, nullable=False),
     Column("last_inbound_at", Float),  # the person's last message or entry into the session
     Column("greeted_at", Float),
@@ -125,7 +135,7 @@ wechat_identities = Table(
     "wechat_identities",
     metadata,
     Column("conversation_id", String(128), primary_key=True),
-    Column("identity_token", String(256), nullable=False),
+    Column("identity_token", Text, nullable=False),  # sealed
     Column("expires_at", Float),
     Column("updated_at", Float, nullable=False),
 )
@@ -147,7 +157,7 @@ wechat_sends = Table(
     metadata,
     Column("id", _ID, primary_key=True, autoincrement=True),
     Column("conversation_id", String(128), nullable=False),
-    Column("body", Text, nullable=False),  # the send API's message without `touser`, as JSON
+    Column("body", Text, nullable=False),  # the send API's message without `touser`, JSON, sealed
     Column("state", String(16), nullable=False),  # pending | sent | failed
     Column("attempts", Integer, nullable=False, default=0),
     Column("next_attempt_at", Float, nullable=False),

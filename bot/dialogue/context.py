@@ -6,6 +6,7 @@ import json
 from datetime import date
 from typing import Any, Dict, Optional
 
+from bot import clock
 from bot.catalogue.model import Question
 from bot.catalogue.values import InvalidAnswer, coerce_answer
 from bot.dialogue.services import Services
@@ -14,7 +15,6 @@ from bot.dialogue.state import ConversationState
 from bot.dialogue.turn import Incoming, Turn
 from bot.engine.facts import Facts
 from bot.engine.outcome import Outcome
-from bot.text.numbers import find_number
 
 
 class Context:
@@ -28,9 +28,10 @@ class Context:
         self.cat = services.engine.catalogue
         self.state = state
         self.msg = incoming
-        self.today = today or date.today()
-        if incoming.identity_token:
-            state.identity_token = incoming.identity_token
+        self.today = today or clock.today()
+        # Who is signed in is what this message's verified session says: nobody's identity
+        # outlives their sign-in, and a request without it never acts as them.
+        state.identity_token = incoming.identity_token
         if incoming.channel:
             state.channel = incoming.channel
         self.turn = Turn(state, self.cat.messages)
@@ -111,13 +112,6 @@ class Context:
             if len(word) > 1 and text.startswith(word):
                 return text[len(word):].lstrip("，,。.！!、 ")
         return ""
-
-    def stars(self) -> Optional[int]:
-        value = self.msg.entity("rating")
-        found = find_number(str(value)) if value is not None else None
-        found = found or find_number(self.text)
-        stars = int(found.value) if found else self.text.count("★") or None
-        return stars if stars is not None and 1 <= stars <= 5 else None
 
     def format(self, key: str) -> str:
         return self.cat.label("format", key)

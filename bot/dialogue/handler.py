@@ -8,15 +8,19 @@ sentence and the saved conversation stays as it was."""
 from __future__ import annotations
 
 import logging
+import time
+from dataclasses import asdict
 from datetime import date
 from typing import Optional
 
 from bot.db import DatabaseUnavailable
 from bot.dialogue import table
 from bot.dialogue.context import Context
+from bot.dialogue.messages import Say, stamped
 from bot.dialogue.services import Services
 from bot.dialogue.stage import Mode, Stage
 from bot.dialogue.state import ConversationState
+from bot.dialogue.steps import stale
 from bot.dialogue.store import Conversation, ConversationBusy, ConversationStore, LeaseLost
 from bot.dialogue.turn import Incoming, Turn
 from bot.engine.outcome import mask_value
@@ -28,10 +32,16 @@ logger = logging.getLogger(__name__)
 _NAME_SOURCES = ("name", "legal_representative")
 
 
+# A conversation idle this long starts afresh: its answers and form (personal data) are not
+# carried into what is, for the person, a new visit.
+SESSION_TTL_S = 7200
+
+
 class Dialogue:
-    def __init__(self, services: Services, store: ConversationStore) -> None:
+    def __init__(self, services: Services, store: ConversationStore, session_ttl_s: float = SESSION_TTL_S) -> None:
         self.services = services
         self.store = store
+        self.session_ttl_s = session_ttl_s
 
     async def handle(self, incoming: Incoming, today: Optional[date] = None) -> Turn:
         try:
@@ -46,23 +56,45 @@ class Dialogue:
             return self._apology("default")
 
     async def _run(self, conversation: Conversation, incoming: Incoming, today: Optional[date]) -> Turn:
+        if incoming.message_id and incoming.message_id == conversation.last_message_id:
+            return self._replayed(conversation)  # the same message again: answered already
+        expired = not conversation.is_new and time.time() - conversation.updated_at > self.session_ttl_s
+        interrupted = expired and conversation.state.stage is not Stage.IDLE
+        if expired:
+            conversation.state = ConversationState(channel=conversation.channel)
+            conversation.mode = Mode.BOT
         ctx = Context(self.services, conversation.state, incoming, today)
+        if interrupted:
+            ctx.say("session_restarted")
         ctx.mode = conversation.mode
+        on_screen = conversation.turn  # the turn whose buttons the person sees
         conversation.turn += 1
         conversation.channel = incoming.channel or conversation.channel
         conversation.log("person", self._as_recorded(ctx, conversation))
         if ctx.mode is Mode.WAITING:
             ctx.mode = Mode.BOT  # nobody took over (yet): the person carries on with the bot
-        step = table.step_for(ctx.state.stage, incoming.intent or "nlu_fallback")
+        if _pressed_earlier(ctx, on_screen):
+            step = stale.pressed  # an old button never changes anything silently
+        else:
+            step = table.step_for(ctx.state.stage, incoming.intent or "nlu_fallback")
         await step(ctx)
         if not ctx.turn.says:
             ctx.say("ask_need") if ctx.state.stage is Stage.IDLE else ctx.say("default")
         conversation.state, conversation.mode = ctx.state, ctx.mode
+        for say in ctx.turn.says:
+            say.buttons = [{**b, "payload": stamped(b["payload"], conversation.turn)} for b in say.buttons]
         conversation.offered = [b for say in ctx.turn.says for b in say.buttons]
         for say in ctx.turn.says:
             data = {k: v for k, v in (("buttons", say.buttons), ("custom", say.custom)) if v}
             conversation.log("bot", say.text, data or None)
+        conversation.last_message_id = incoming.message_id
+        conversation.last_reply = [asdict(say) for say in ctx.turn.says]
         return ctx.turn
+
+    def _replayed(self, conversation: Conversation) -> Turn:
+        turn = Turn(conversation.state, self.services.engine.catalogue.messages)
+        turn.says = [Say(**say) for say in conversation.last_reply or []]
+        return turn
 
     def _as_recorded(self, ctx: Context, conversation: Conversation) -> str:
         """The person's message as the transcript keeps it: a button by the title they saw,
@@ -81,3 +113,10 @@ class Dialogue:
     def _apology(self, key: str) -> Turn:
         turn = Turn(ConversationState(), self.services.engine.catalogue.messages)
         return turn.say(key if key in turn.messages else "default")
+
+
+def _pressed_earlier(ctx: Context, on_screen: int) -> bool:
+    """A button shown in an earlier turn than the last one (buttons made by the client itself,
+    like the widget's toolbar, carry no turn and are always current)."""
+    shown_in = ctx.msg.entity("turn") if ctx.is_payload else None
+    return shown_in is not None and str(shown_in) != str(on_screen)

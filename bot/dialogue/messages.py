@@ -35,6 +35,20 @@ def button(title: str, intent: str, **entities: Any) -> Dict[str, str]:
     return {"title": title, "payload": payload(intent, **entities)}
 
 
+# Buttons that answer or decide something carry the turn they were shown in; commands that mean
+# the same at any time (a human, the catalogue, back, start over) do not.
+ANSWERING = frozenset({"answer", "choose_bundle", "affirm", "deny", "rate", "correct_field", "change_answer"})
+
+
+def stamped(button_payload: str, turn: int) -> str:
+    """The payload with the turn it is shown in: pressed later, it is known to be old."""
+    name, brace, rest = button_payload[1:].partition("{")
+    if name not in ANSWERING:
+        return button_payload
+    entities = json.loads(brace + rest) if brace else {}
+    return payload(name, **{**entities, "turn": turn})
+
+
 def question_buttons(cat: Catalogue, question: Question) -> List[Dict[str, str]]:
     if question.kind == "yesno":
         v = cat.vocabulary

@@ -25,6 +25,9 @@ class HandoffPort(Protocol):
 
     async def status(self, reference: str) -> Any: ...
 
+    async def earlier(self, bundle_id: str, id_number: Optional[str]) -> Any:
+        """The same person's receipt for the same bundle in the last day, or None."""
+
 
 class RatingPort(Protocol):
     async def record(

@@ -27,6 +27,7 @@ from bot.db.tables import conversations, transcript
 from bot.dialogue.stage import Mode, Stage
 from bot.dialogue.state import ConversationState
 from bot.privacy import mask_text
+from bot.sealing import Sealer
 
 logger = logging.getLogger(__name__)
 _conv, _line = conversations.c, transcript.c
@@ -77,6 +78,9 @@ class Conversation:
     offered: List[Dict[str, str]]  # the buttons last shown: [{title, payload}]
     turn: int
     is_new: bool
+    updated_at: float = 0.0  # when its last turn ended
+    last_message_id: Optional[str] = None  # the last message answered, and its answer
+    last_reply: Optional[List[Dict[str, Any]]] = None
     lines: List[Dict[str, Any]] = field(default_factory=list)
 
     def log(self, speaker: str, text: Optional[str], data: Optional[Dict[str, Any]] = None) -> None:
@@ -88,8 +92,12 @@ class Conversation:
 
 
 class ConversationStore:
-    def __init__(self, db: Database, lease_s: float = LEASE_S, wait_s: float = WAIT_S) -> None:
+    """State and transcript lines are sealed at rest (bot/sealing.py): they hold what people
+    typed and what the form says, names and all."""
+
+    def __init__(self, db: Database, sealer: Sealer, lease_s: float = LEASE_S, wait_s: float = WAIT_S) -> None:
         self.db = db
+        self.sealer = sealer
         self.lease_s = lease_s
         self.wait_s = wait_s
 
@@ -135,25 +143,34 @@ class ConversationStore:
         ).rowcount
         if taken:
             row = conn.execute(select(conversations).where(_conv.conversation_id == conversation_id)).one()
-            return Conversation(
-                conversation_id=conversation_id,
-                channel=row.channel,
-                mode=Mode(row.mode),
-                state=ConversationState.from_json(json.loads(row.state)),
-                offered=json.loads(row.offered),
-                turn=row.turn,
-                is_new=False,
-            )
+            return self._conversation(row)
         exists = conn.execute(select(_conv.turn).where(_conv.conversation_id == conversation_id)).first()
         if exists is not None:
             return None  # held by another turn
         state = ConversationState(channel=channel)
         conn.execute(conversations.insert().values(
             conversation_id=conversation_id, channel=channel, stage=state.stage.value, mode=Mode.BOT.value,
-            state=json.dumps(state.to_json(), ensure_ascii=False), offered="[]", turn=0,
-            lease_owner=token, lease_until=now + self.lease_s, created_at=now, updated_at=now,
+            state=self._sealed_state(state), offered="[]", turn=0,
+            lease_owner=token, lease_until=now + self.lease_s, created_at=now, updated_at=now, anonymised=False,
         ))
-        return Conversation(conversation_id, channel, Mode.BOT, state, [], 0, True)
+        return Conversation(conversation_id, channel, Mode.BOT, state, [], 0, True, updated_at=now)
+
+    def _conversation(self, row: Any) -> Conversation:
+        return Conversation(
+            conversation_id=row.conversation_id,
+            channel=row.channel,
+            mode=Mode(row.mode),
+            state=ConversationState.from_json(json.loads(self.sealer.open(row.state))),
+            offered=json.loads(row.offered),
+            turn=row.turn,
+            is_new=False,
+            updated_at=row.updated_at,
+            last_message_id=row.last_message_id,
+            last_reply=json.loads(self.sealer.open(row.last_reply)) if row.last_reply else None,
+        )
+
+    def _sealed_state(self, state: ConversationState) -> str:
+        return self.sealer.seal(json.dumps(state.to_json(), ensure_ascii=False))
 
     async def _keep(self, conversation_id: str, token: str) -> None:
         """Renew the lease while a slow turn (an application being submitted) runs."""
@@ -193,16 +210,19 @@ class ConversationStore:
             .where(_conv.conversation_id == conversation.conversation_id, _conv.lease_owner == token)
             .values(
                 channel=conversation.channel, stage=state.stage.value, mode=conversation.mode.value,
-                state=json.dumps(state.to_json(), ensure_ascii=False),
+                state=self._sealed_state(state),
                 offered=json.dumps(conversation.offered, ensure_ascii=False),
-                turn=conversation.turn, lease_owner=None, lease_until=None, updated_at=now,
+                turn=conversation.turn, lease_owner=None, lease_until=None, updated_at=now, anonymised=False,
+                last_message_id=conversation.last_message_id,
+                last_reply=self.sealer.seal(json.dumps(conversation.last_reply, ensure_ascii=False))
+                if conversation.last_reply is not None else None,
             )
         ).rowcount
         if not saved:
             raise LeaseLost(conversation.conversation_id)
         if conversation.lines:
             conn.execute(transcript.insert(), [
-                _row(conversation.conversation_id, conversation.turn, conversation.channel, now, line, pushed=False)
+                self._row(conversation.conversation_id, conversation.turn, conversation.channel, now, line, False)
                 for line in conversation.lines
             ])
 
@@ -220,12 +240,12 @@ class ConversationStore:
             now = time.time()
             lines = [{"speaker": speaker, "text": m.get("text"), "data": _data(m)} for m in messages]
             ids = [
-                conn.execute(transcript.insert().values(**_row(conversation_id, row.turn, row.channel, now, line,
-                                                               pushed=True))).inserted_primary_key[0]
+                conn.execute(transcript.insert().values(**self._row(conversation_id, row.turn, row.channel, now,
+                                                                    line, True))).inserted_primary_key[0]
                 for line in lines
             ]
             rows = conn.execute(select(transcript).where(_line.id.in_(ids)).order_by(_line.id)).all()
-            return [_line_of(r) for r in rows]
+            return [self._line_of(r) for r in rows]
 
         return await self.db.run(work, writer=True)
 
@@ -235,12 +255,12 @@ class ConversationStore:
             .where(_line.conversation_id == conversation_id, _line.pushed.is_(True), _line.id > after_id)
             .order_by(_line.id).limit(limit)
         )
-        return await self.db.run(lambda conn: [_line_of(r) for r in conn.execute(query)])
+        return await self.db.run(lambda conn: [self._line_of(r) for r in conn.execute(query)])
 
     async def pushed_since(self, after_id: int, limit: int = 500) -> List[Line]:
         """Pushed lines of every conversation after `after_id`, oldest first (the stream hub)."""
         query = select(transcript).where(_line.pushed.is_(True), _line.id > after_id).order_by(_line.id).limit(limit)
-        return await self.db.run(lambda conn: [_line_of(r) for r in conn.execute(query)])
+        return await self.db.run(lambda conn: [self._line_of(r) for r in conn.execute(query)])
 
     async def last_line_id(self) -> int:
         query = select(_line.id).order_by(_line.id.desc()).limit(1)
@@ -251,43 +271,39 @@ class ConversationStore:
 
         def work(conn: Connection) -> Optional[Conversation]:
             row = conn.execute(select(conversations).where(_conv.conversation_id == conversation_id)).first()
-            if row is None:
-                return None
-            return Conversation(conversation_id, row.channel, Mode(row.mode),
-                                ConversationState.from_json(json.loads(row.state)), json.loads(row.offered),
-                                row.turn, False)
+            return self._conversation(row) if row is not None else None
 
         return await self.db.run(work)
 
     async def transcript(self, conversation_id: str) -> List[Line]:
         query = select(transcript).where(_line.conversation_id == conversation_id).order_by(_line.id)
-        return await self.db.run(lambda conn: [_line_of(r) for r in conn.execute(query)])
+        return await self.db.run(lambda conn: [self._line_of(r) for r in conn.execute(query)])
+
+
+    def _row(self, conversation_id: str, turn: int, channel: str, at: float, line: Dict[str, Any],
+             pushed: bool) -> Dict[str, Any]:
+        text = line.get("text")
+        return {
+            "conversation_id": conversation_id,
+            "turn": turn,
+            "at": at,
+            "speaker": line["speaker"],
+            "channel": channel,
+            "pushed": pushed,
+            # People type ID numbers and phones into free text: masked, then sealed like the rest.
+            "text": self.sealer.seal(mask_text(text)) if text else None,
+            "data": self.sealer.seal(json.dumps(line["data"], ensure_ascii=False)) if line.get("data") else None,
+        }
+
+    def _line_of(self, row: Any) -> Line:
+        data = self.sealer.open(row.data)
+        return Line(row.id, row.turn, row.at, row.speaker, row.channel, bool(row.pushed), self.sealer.open(row.text),
+                    json.loads(data) if data else None, row.conversation_id)
 
 
 def _data(message: Dict[str, Any]) -> Optional[Dict[str, Any]]:
     data = {k: message[k] for k in ("buttons", "custom") if message.get(k)}
     return data or None
-
-
-def _row(conversation_id: str, turn: int, channel: str, at: float, line: Dict[str, Any],
-         pushed: bool) -> Dict[str, Any]:
-    text = line.get("text")
-    return {
-        "conversation_id": conversation_id,
-        "turn": turn,
-        "at": at,
-        "speaker": line["speaker"],
-        "channel": channel,
-        "pushed": pushed,
-        # People type ID numbers and phones into free text; the transcript keeps them masked.
-        "text": mask_text(text) if text else None,
-        "data": json.dumps(line["data"], ensure_ascii=False) if line.get("data") else None,
-    }
-
-
-def _line_of(row: Any) -> Line:
-    return Line(row.id, row.turn, row.at, row.speaker, row.channel, bool(row.pushed), row.text,
-                json.loads(row.data) if row.data else None, row.conversation_id)
 
 
 __all__ = ["ConversationStore", "Conversation", "ConversationBusy", "LeaseLost", "Line", "Stage", "Mode"]

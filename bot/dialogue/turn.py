@@ -46,6 +46,7 @@ class Incoming:
     identity_token: Optional[str] = None
     channel: str = "rest"
     confidence: Optional[float] = None
+    message_id: Optional[str] = None  # the channel's id of this message: the same one twice is a retry
 
     def entity(self, name: str) -> Any:
         for entity in self.entities:

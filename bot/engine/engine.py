@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Dict, List, Mapping, Optional
+from typing import Any, Dict, List, Mapping, Optional, Sequence
 
 from bot.catalogue.catalogue import Catalogue
 from bot.catalogue.model import Bundle, Question
@@ -13,6 +13,7 @@ from bot.engine.explain import Trace, explain
 from bot.engine.facts import Facts, anonymous
 from bot.engine.interpret import Interpretation, interpret
 from bot.engine.outcome import Outcome, compute_outcome, display_answer
+from bot.engine.question_words import language, reader_for
 from bot.engine.questionnaire import (
     Step,
     UnknownQuestion,
@@ -23,7 +24,10 @@ from bot.engine.questionnaire import (
     resolve,
     set_answer,
 )
+from bot.engine.reading import Reading, correct, echo, read_reply
 from bot.engine.routing import Candidate, Router
+from bot.engine.unknowns import conditionals, render, unknown_questions
+from bot.text.pinyin import syllables
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,10 @@ class Engine:
         cb = self._compiled.get(bundle_id)
         if cb is None:
             cb = self._compiled[bundle_id] = compile_bundle(self.catalogue, self.bundle(bundle_id))
+            # Each question's words for reading free answers (~8 ms a bundle), now rather than
+            # on the person's first answer.
+            for cq in cb.questions:
+                reader_for(cq.question, self.catalogue.vocabulary)
         return cb
 
     def question(self, bundle_id: str, question_id: str) -> Question:
@@ -67,7 +75,31 @@ class Engine:
         return next_step(self.compiled(bundle_id), answers, facts or anonymous())
 
     def interpret(self, bundle_id: str, question_id: str, text: str, today: Optional[date] = None) -> Interpretation:
+        """One question only; "不知道" is NotUnderstood("unsure") here (see read_reply)."""
         return interpret(self.question(bundle_id, question_id), text, self.catalogue.vocabulary, today)
+
+    def read_reply(
+        self, bundle_id: str, question_id: str, text: str, answers: Optional[Mapping[str, Any]] = None,
+        facts: Optional[Facts] = None, today: Optional[date] = None,
+    ) -> Reading:
+        """A free reply to the pending question: its answer ("不知道" included, as UNKNOWN), the
+        other open questions it also answers, each with a short display to echo; or why not."""
+        self.question(bundle_id, question_id)
+        facts = facts or anonymous()
+        return read_reply(self.catalogue, self.compiled(bundle_id), question_id, text, answers or {},
+                          facts, today or facts.today)
+
+    def correct(
+        self, bundle_id: str, answers: Mapping[str, Any], text: str, facts: Optional[Facts] = None,
+        today: Optional[date] = None, recent: Sequence[str] = (),
+    ) -> Reading:
+        """The earlier answer a correction ("不对，孩子他妈是外地户口") changes, and its new value.
+        `recent`: question ids in the order they were answered, to settle a tie."""
+        facts = facts or anonymous()
+        return correct(self.catalogue, self.compiled(bundle_id), text, answers, facts, today or facts.today, recent)
+
+    def echo(self, bundle_id: str, values: Mapping[str, Any]) -> str:
+        return echo(self.catalogue, self.compiled(bundle_id), values)
 
     def set_answer(
         self, bundle_id: str, answers: Mapping[str, Any], question_id: str, value: Any, facts: Optional[Facts] = None
@@ -85,7 +117,7 @@ class Engine:
         return clean_answers(self.compiled(bundle_id), answers, facts or anonymous())
 
     def extract_answers(self, bundle_id: str, text: str) -> Dict[str, Any]:
-        return extract_answers(self.compiled(bundle_id), text)
+        return extract_answers(self.compiled(bundle_id), text, self.catalogue.vocabulary)
 
     def answers_view(
         self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None
@@ -112,7 +144,18 @@ class Engine:
         cb = self.compiled(bundle_id)
         facts = facts or anonymous()
         complete = next_step(cb, answers, facts).done
-        return compute_outcome(self.catalogue, cb, resolve(cb, answers, facts), complete)
+        outcome = compute_outcome(self.catalogue, cb, resolve(cb, answers, facts), complete)
+        unknown = unknown_questions(cb, answers, facts)
+        if unknown:
+            outcome.conditional = conditionals(self.catalogue, cb, answers, facts, outcome)
+            outcome.to_confirm = unknown
+        return outcome
+
+    def unknown_notes(self, bundle_id: str, outcome: Outcome) -> List[str]:
+        """The notice's lines for answers of "不知道": "如果…，还需要…" and what to confirm."""
+        cb = self.compiled(bundle_id)
+        confirm = [cb.by_id[q].question.text for q in outcome.to_confirm]
+        return render(self.catalogue, cb, outcome.conditional, confirm)
 
     def explain(self, bundle_id: str, answers: Mapping[str, Any], facts: Optional[Facts] = None) -> Trace:
         cb = self.compiled(bundle_id)
@@ -131,6 +174,11 @@ class Engine:
 
     def route(self, text: str, limit: int = 3) -> List[Candidate]:
         return self.router.route(text, limit)
+
+    def prepare_reading(self) -> None:
+        """Load the words and the pinyin table for reading free answers now (at start-up)."""
+        language(self.catalogue.vocabulary)
+        syllables("一")
 
     def prepare_routing(self) -> None:
         """Build the routing index now (at start-up), not on a citizen's first message."""

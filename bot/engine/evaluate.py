@@ -6,6 +6,7 @@ from datetime import date
 from typing import Any, Callable, Dict, FrozenSet, List, Mapping, Optional
 
 from bot.catalogue.conditions import AllOf, AnyOf, Comparison, Condition, Not, elapsed
+from bot.catalogue.values import UNKNOWN
 
 Tri = Optional[bool]
 _MISSING = object()
@@ -38,6 +39,8 @@ class Context:
         value = self.known.get(qid, _MISSING)
         if value is _MISSING and qid in self.na:
             return None
+        if isinstance(value, str) and value == UNKNOWN:
+            return _MISSING  # answered "不知道": conditions on it stay undecided
         return value
 
 

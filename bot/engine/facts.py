@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Dict, Mapping, Optional
 
+from bot import clock
+
 
 @dataclass(frozen=True)
 class Facts:
@@ -14,7 +16,7 @@ class Facts:
     values: Mapping[str, Any] = field(default_factory=dict)
     identity: Mapping[str, Any] = field(default_factory=dict)
     licences: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
-    today: date = field(default_factory=date.today)
+    today: date = field(default_factory=clock.today)
 
     @property
     def logged_in(self) -> bool:
@@ -26,7 +28,7 @@ class Facts:
 
 def anonymous(today: Optional[date] = None) -> Facts:
     """An anonymous person: no prefill, no exemptions."""
-    return Facts(values={"logged_in": False, "e_licences": []}, today=today or date.today())
+    return Facts(values={"logged_in": False, "e_licences": []}, today=today or clock.today())
 
 
 def facts_from_profile(
@@ -36,7 +38,7 @@ def facts_from_profile(
     today: Optional[date] = None,
 ) -> Facts:
     """Derive condition facts from an identity profile and the e-licences held for it."""
-    today = today or date.today()
+    today = today or clock.today()
     values: Dict[str, Any] = {
         "logged_in": True,
         "applicant_kind": identity.get("kind", "person"),

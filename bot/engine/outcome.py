@@ -73,6 +73,18 @@ class FieldLine:
 
 
 @dataclass
+class Conditional:
+    """Items and materials needed only if an unknown answer turns out to be `value`."""
+
+    question_id: str
+    question: str
+    value: Any  # None: the answer is a number or a date; the line lists what it may add
+    display: str
+    items: List[str] = field(default_factory=list)  # item ids
+    materials: List[str] = field(default_factory=list)  # material ids
+
+
+@dataclass
 class Outcome:
     bundle_id: str
     bundle_name: str
@@ -83,6 +95,9 @@ class Outcome:
     fields: List[FieldLine]
     prefill_ratio: float
     undecided_items: List[str] = field(default_factory=list)
+    # Answered "不知道": what each possible answer would add, and the questions to confirm.
+    conditional: List[Conditional] = field(default_factory=list)
+    to_confirm: List[str] = field(default_factory=list)
 
     def as_dict(self) -> Dict[str, Any]:
         return asdict(self)

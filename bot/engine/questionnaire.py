@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Dict, List, Mapping, Optional, Set
 
-from bot.catalogue.model import Question
+from bot.catalogue.model import Question, Vocabulary
 from bot.catalogue.values import InvalidAnswer, coerce_answer
 from bot.engine.compiled import CompiledBundle, CompiledQuestion
 from bot.engine.evaluate import Context
 from bot.engine.facts import Facts
+from bot.engine.question_words import reader_for
 
 
 class UnknownQuestion(KeyError):
@@ -175,18 +176,39 @@ def remove_answer(
     return clean_answers(cb, updated, facts)
 
 
-def extract_answers(cb: CompiledBundle, text: str) -> Dict[str, Any]:
-    """Answers stated in free text ("我和老婆都是济南户口"), by each question's patterns."""
+def extract_answers(cb: CompiledBundle, text: str, vocab: Optional[Vocabulary] = None) -> Dict[str, Any]:
+    """Answers stated in free text ("我和老婆都是济南户口"), by each question's patterns. A
+    multiple-choice question keeps every value stated ("改个名字，顺便换个法人"): all its
+    matching patterns, and the options its words name once a pattern or two options match."""
     found: Dict[str, Any] = {}
     for cq in cb.questions:
+        values: List[Any] = []
         for pattern, value in cq.extract:
             if pattern.search(text):
                 try:
-                    found[cq.id] = coerce_answer(cq.question, value)
+                    coerced = coerce_answer(cq.question, value)
                 except InvalidAnswer:
                     continue
-                break
+                if cq.question.kind != "multi":
+                    found[cq.id] = coerced
+                    break
+                values.extend(v for v in coerced if v not in values)
+        named = _named_options(cq, text, vocab) if vocab is not None and cq.question.kind == "multi" else []
+        if values or len(set(named)) >= 2:
+            values.extend(v for v in named if v not in values)
+            found[cq.id] = [o.value for o in cq.question.options if o.value in values]
     return found
+
+
+def _named_options(cq: CompiledQuestion, text: str, vocab: Vocabulary) -> List[Any]:
+    reader = reader_for(cq.question, vocab)
+    named: List[Any] = []
+    for clause in reader.lang.clauses(text):
+        for hit in reader.clause(clause).hits:
+            # One-character words ("水", "烟") are too common in a whole need to count here.
+            if not hit.negated and hit.span.end - hit.span.start >= 2:
+                named.extend(hit.values)
+    return named
 
 
 __all__ = [

@@ -11,7 +11,7 @@ from bot.handoff.client import HandoffClient
 from bot.handoff.retry import RetryPolicy
 from bot.handoff.worker import OutboxWorker
 from bot.privacy import configure_logging
-from bot.settings import get_settings
+from bot.profile import settings_or_exit
 
 logger = logging.getLogger("bot.handoff")
 
@@ -26,7 +26,7 @@ def _arguments() -> argparse.Namespace:
 
 
 async def _serve(args: argparse.Namespace) -> None:
-    settings = get_settings()
+    settings = settings_or_exit()
     client = HandoffClient.from_settings(settings, RetryPolicy(max_delay_s=args.max_delay))
     worker = OutboxWorker(client, args.poll_interval)
     try:
@@ -46,7 +46,7 @@ async def _serve(args: argparse.Namespace) -> None:
 
 
 def main() -> None:
-    configure_logging(get_settings().log_level)
+    configure_logging(settings_or_exit().log_level)
     asyncio.run(_serve(_arguments()))
 
 

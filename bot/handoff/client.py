@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import socket
+import time
 import uuid
 from typing import Optional
 
@@ -23,6 +24,7 @@ from bot.handoff.draft import ApplicationDraft
 from bot.handoff.outbox import Outbox, OutboxItem
 from bot.handoff.receipt import Receipt, StatusReport
 from bot.handoff.retry import RetryPolicy
+from bot.sealing import Sealer
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -42,7 +44,7 @@ class HandoffClient:
     ) -> HandoffClient:
         settings = settings or get_settings()
         api = IntakeApi(settings.intake_base_url, settings.intake_token, retry.timeout_s)
-        return cls(api, Outbox(open_database(settings.db_url, durable=True)), retry)
+        return cls(api, Outbox(open_database(settings.db_url, durable=True), Sealer.from_settings(settings)), retry)
 
     async def submit(self, draft: ApplicationDraft) -> Receipt:
         """Never loses the application and never files it twice: it is in the outbox before
@@ -83,6 +85,11 @@ class HandoffClient:
             recorded = await self._record(item, outcome, requests=1, told=False)
             delivered += recorded.state == "delivered"
         return delivered
+
+    async def earlier(self, bundle_id: str, id_number: Optional[str], within_s: float = 24 * 3600) -> Optional[Receipt]:
+        """The receipt of the same person's application for the same bundle in the last day."""
+        item = await self.outbox.earlier(bundle_id, id_number, time.time() - within_s)
+        return receipt_for(item) if item is not None else None
 
     async def status(self, reference: str) -> StatusReport:
         """Answers "我的申请到哪一步了" for a receipt number, a provisional reference (mapped to

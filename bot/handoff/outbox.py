@@ -5,16 +5,17 @@ from __future__ import annotations
 import json
 import time
 from dataclasses import dataclass
-from datetime import datetime
 from typing import List, Literal, Optional
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Connection, Row
 
+from bot.clock import china_time
 from bot.db import Database
 from bot.db.tables import outbox as table
 from bot.intake.contract import ApplicationBody, ApplicationCreated, FieldError
-from bot.intake.references import CHINA_TIME, readable_code
+from bot.intake.references import readable_code
+from bot.sealing import Sealer
 
 State = Literal["pending", "delivered", "rejected"]
 _c = table.c
@@ -44,16 +45,19 @@ class OutboxItem:
 
 def new_provisional_ref(now: float) -> str:
     """LS-20241121-7K3F9Q (LS: 临时): readable like a receipt number, visibly not one."""
-    day = datetime.fromtimestamp(now, CHINA_TIME)
+    day = china_time(now)
     return f"LS-{day:%Y%m%d}-{readable_code()}"
 
 
 class Outbox:
     """Rows in the bot's database, shared safely by any number of processes (short
-    transactions, leases for delivery). Every call runs off the event loop."""
+    transactions, leases for delivery). Every call runs off the event loop. A body (the
+    applicant's ID number, phone, form values) is sealed at rest until it is delivered, when
+    it is erased."""
 
-    def __init__(self, db: Database) -> None:
+    def __init__(self, db: Database, sealer: Sealer) -> None:
         self.db = db
+        self.sealer = sealer
 
     async def put(self, draft: ApplicationBody) -> OutboxItem:
         """Store the draft unless its key is already here. A rejected draft that comes back
@@ -66,18 +70,38 @@ class Outbox:
             if row is None:
                 conn.execute(table.insert().values(
                     idempotency_key=draft.idempotency_key, provisional_ref=new_provisional_ref(now),
-                    conversation_id=draft.conversation_id, bundle_id=draft.bundle_id, body=body,
+                    conversation_id=draft.conversation_id, bundle_id=draft.bundle_id, body=self.sealer.seal(body),
+                    applicant_key=self.applicant_key(draft.applicant.id_number),
                     state="pending", attempts=0, next_attempt_at=now, notified=False,
                     created_at=now, updated_at=now,
                 ))
-            elif row.state == "rejected" and row.body != body:
+            elif row.state == "rejected" and self.sealer.open(row.body) != body:
                 conn.execute(table.update().where(_c.idempotency_key == draft.idempotency_key).values(
-                    body=body, bundle_id=draft.bundle_id, state="pending", attempts=0, result=None,
+                    body=self.sealer.seal(body), bundle_id=draft.bundle_id, state="pending", attempts=0, result=None,
                     last_error=None, next_attempt_at=now, updated_at=now,
                 ))
             return self._require(conn, draft.idempotency_key)
 
         return await self.db.run(work, writer=True)
+
+    def applicant_key(self, id_number: Optional[str]) -> Optional[str]:
+        return self.sealer.fingerprint(id_number.strip().upper()) if id_number else None
+
+    async def earlier(self, bundle_id: str, id_number: Optional[str], since: float) -> Optional[OutboxItem]:
+        """The first application for `bundle_id` by the holder of `id_number` since `since`
+        that was not rejected, if any."""
+        key = self.applicant_key(id_number)
+        if key is None:
+            return None
+
+        def work(conn: Connection) -> Optional[OutboxItem]:
+            row = conn.execute(
+                select(table).where(_c.applicant_key == key, _c.bundle_id == bundle_id, _c.created_at >= since,
+                                    _c.state != "rejected").order_by(_c.created_at).limit(1)
+            ).first()
+            return self._item(row) if row else None
+
+        return await self.db.run(work)
 
     async def claim(self, key: str, owner: str, lease_s: float) -> bool:
         """Take a pending item for delivery; False when it is not pending or someone holds it."""
@@ -204,7 +228,7 @@ class Outbox:
             raise KeyError(key)
         return item
 
-    @staticmethod
-    def _item(row: Row) -> OutboxItem:
-        data = row._mapping
+    def _item(self, row: Row) -> OutboxItem:
+        data = dict(row._mapping)
+        data["body"] = self.sealer.open(data["body"]) or ""
         return OutboxItem(**{name: data[name] for name in OutboxItem.__dataclass_fields__})

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.intake.app import create_app
 from bot.privacy import configure_logging
-from bot.settings import get_settings
+from bot.profile import settings_or_exit
 
 
 def main() -> None:
-    settings = get_settings()
+    settings = settings_or_exit()
     configure_logging(settings.log_level)
     app = create_app(settings)
     app.run(host=settings.host, port=settings.intake_port, access_log=False, motd=False)

@@ -13,6 +13,7 @@ from bot.intake.errors import register_error_handlers
 from bot.intake.health import health_bp
 from bot.intake.store import ApplicationStore
 from bot.privacy import install_log_masking
+from bot.sealing import Sealer
 from bot.settings import Settings, get_settings
 
 logger = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def _mount_demo_identity(app: Sanic, service_token: str) -> None:
 
 async def _open_store(app: Sanic, _loop: Any) -> None:
     install_log_masking()  # again: Sanic may have added handlers since start-up
-    store = ApplicationStore(app.ctx.settings.intake_db_url)
+    store = ApplicationStore(app.ctx.settings.intake_db_url, Sealer.from_settings(app.ctx.settings))
     store.create_schema()
     app.ctx.store = store
     if not app.ctx.bundle_ids:

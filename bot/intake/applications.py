@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
 from typing import Any
 
@@ -16,6 +15,7 @@ from bot.intake.errors import ApiError
 from bot.intake.next_steps import next_steps_for
 from bot.intake.responses import json_response
 from bot.intake.validation import check_application, parse_or_errors
+from bot.json_body import BodyProblem, parse_json
 
 logger = logging.getLogger(__name__)
 
@@ -24,9 +24,10 @@ applications_bp = Blueprint("applications")
 
 def _json_body(request: Request) -> Any:
     try:
-        return json.loads(request.body or b"")
-    except ValueError as error:
-        raise ApiError(400, "malformed_json", f"the body is not valid JSON: {error}") from error
+        return parse_json(request.body or b"")
+    except BodyProblem as problem:
+        code = "malformed_json" if problem.code == "invalid_json" else problem.code
+        raise ApiError(problem.status, code, str(problem)) from None
 
 
 @applications_bp.post("/applications")

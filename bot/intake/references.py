@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import secrets
 import uuid
-from datetime import datetime, timedelta, timezone
+from datetime import datetime
 
-CHINA_TIME = timezone(timedelta(hours=8))  # no daylight saving: a fixed offset is exact
+from bot.clock import CHINA_TIME
+
 # No 0/O, 1/I: a receipt number is read aloud and typed back.
 READABLE = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 

@@ -33,6 +33,7 @@ from bot.intake.contract import (
     NextStep,
 )
 from bot.intake.references import new_application_id, new_receipt_no
+from bot.sealing import Sealer
 
 # How long a write waits for a lock held by another connection before it fails (and the API
 # answers 503, retryable). A `?timeout=` in the database URL overrides it.
@@ -52,7 +53,8 @@ applications = Table(
     Column("channel", String(16), nullable=False),
     Column("applicant_kind", String(16), nullable=False),
     Column("status", String(32), nullable=False),
-    Column("body", JSON, nullable=False),
+    # The application as received, sealed (bot/sealing.py): ID numbers, phones, names.
+    Column("body", Text, nullable=False),
     Column("next_steps", JSON, nullable=False),
     Column("created_at", DateTime(timezone=True), nullable=False),
     Column("updated_at", DateTime(timezone=True), nullable=False),
@@ -109,8 +111,9 @@ def body_digest(body: ApplicationBody) -> str:
 class ApplicationStore:
     """Synchronous on purpose (SQLAlchemy Core 1.4); the service calls it from worker threads."""
 
-    def __init__(self, url: str):
+    def __init__(self, url: str, sealer: Sealer):
         self.engine = make_engine(url, busy_timeout_s=SQLITE_BUSY_TIMEOUT_S)
+        self.sealer = sealer
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
@@ -144,7 +147,7 @@ class ApplicationStore:
                         channel=body.channel,
                         applicant_kind=body.applicant.kind,
                         status="submitted",
-                        body=json.loads(body.json()),
+                        body=self.sealer.seal(body.json()),
                         next_steps=[step.dict() for step in steps],
                         created_at=at,
                         updated_at=at,

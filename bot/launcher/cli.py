@@ -12,7 +12,8 @@ from bot.catalogue import CatalogueError, load_catalogue
 from bot.launcher.model import ModelError, ensure_model
 from bot.launcher.process import StartupError
 from bot.launcher.stack import Stack
-from bot.settings import Settings, get_settings
+from bot.profile import ProfileError, checked, settings_or_exit
+from bot.settings import Settings
 
 
 class _Stop(Exception):
@@ -34,6 +35,10 @@ def _check_rules(settings: Settings) -> None:
 
 
 def start_stack(settings: Settings, allow_training: Optional[bool]) -> Stack:
+    try:
+        settings = checked(settings)
+    except ProfileError as error:
+        raise StartupError(str(error)) from None
     _check_rules(settings)
     stack = Stack(settings, model=settings.models_dir / "unused")
     stack.check_ports()  # before training: a taken port should not cost a training run
@@ -76,7 +81,7 @@ def run(settings: Settings, allow_training: Optional[bool]) -> int:
 
 
 def main(command: str, args: argparse.Namespace) -> int:
-    settings = get_settings()
+    settings = settings_or_exit()
     allow = False if getattr(args, "no_train", False) else None
     if command == "train":
         try:

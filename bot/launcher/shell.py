@@ -6,7 +6,6 @@ import json
 import sys
 import urllib.error
 import urllib.request
-import uuid
 from typing import Any, Dict, Iterator, List, Optional
 
 from bot.launcher.process import StartupError
@@ -14,9 +13,12 @@ from bot.launcher.stack import Stack
 from bot.settings import Settings
 
 
-def _post(url: str, body: Dict[str, Any]) -> List[Dict[str, Any]]:
+def _post(url: str, body: Dict[str, Any], token: str = "") -> Any:
     data = json.dumps(body).encode()
-    request = urllib.request.Request(url, data=data, headers={"Content-Type": "application/json"})
+    headers = {"Content-Type": "application/json"}
+    if token:
+        headers["Authorization"] = f"Bearer {token}"
+    request = urllib.request.Request(url, data=data, headers=headers)
     with urllib.request.urlopen(request, timeout=30) as resp:
         return json.loads(resp.read())
 
@@ -54,14 +56,17 @@ def shell(settings: Settings, allow_training: Optional[bool]) -> int:
     url = f"{settings.rasa_url}/webhooks/rest/webhook"
     stack: Optional[Stack] = None
     try:
-        _post(url, {"sender": "probe", "message": "/resume"})
+        session = _post(f"{settings.rasa_url}/webhooks/rest/session", {"channel": "shell"})
     except (urllib.error.URLError, OSError):
         try:
             print("starting the services…", flush=True)
             stack = start_stack(settings, allow_training)
-        except StartupError as exc:
+            session = _post(f"{settings.rasa_url}/webhooks/rest/session", {"channel": "shell"})
+        except (StartupError, urllib.error.URLError, OSError) as exc:
+            if stack is not None:
+                stack.stop()
             return _fail(str(exc))
-    sender = f"shell-{uuid.uuid4().hex[:8]}"
+    sender, token = session["conversation_id"], session["session_token"]
     payloads: List[str] = []
     interactive = sys.stdin.isatty() and sys.stdout.isatty()
     if interactive:
@@ -74,7 +79,7 @@ def shell(settings: Settings, allow_training: Optional[bool]) -> int:
             if text.isdigit() and payloads and 1 <= int(text) <= len(payloads):
                 text = payloads[int(text) - 1]
             try:
-                replies = _post(url, {"sender": sender, "message": text, "metadata": {"channel": "shell"}})
+                replies = _post(url, {"sender": sender, "message": text, "metadata": {"channel": "shell"}}, token)
             except (urllib.error.URLError, OSError, ValueError) as exc:
                 print(f"error: the bot did not answer ({exc}); is `make run` still running?", file=sys.stderr)
                 continue

@@ -10,8 +10,11 @@ from typing import Dict, List, Optional
 
 from bot.launcher.model import quiet_env
 from bot.launcher.process import Process, StartupError, port_is_free
+from bot.secrets import with_secrets
 from bot.settings import ROOT, Settings
 from bot.wechat.config import WEBHOOK_PATH, wechat_config
+
+REQUEST_MAX_BYTES = 1024 * 1024
 
 
 @dataclass
@@ -33,7 +36,8 @@ def services_for(settings: Settings, model: Path) -> List[Service]:
             "Rasa server", settings.rasa_port,
             [py, "-m", "bot.rasa_server", "run", "--model", str(model), "--endpoints", "endpoints.yml",
              "--credentials", "credentials.yml", "--interface", settings.host, "--port", str(settings.rasa_port),
-             "--enable-api", "--auth-token", settings.rasa_token, "--cors", "*", "--quiet"],
+             # No Rasa HTTP API: the port browsers reach serves only the chat channels.
+             "--cors", *settings.allowed_origins, "--quiet"],
             "/webhooks/rest/",
         ),
     ]
@@ -52,6 +56,8 @@ def child_env(settings: Settings) -> Dict[str, str]:
     env = {f"BOT_{name.upper()}": str(value) for name, value in settings.dict().items()}
     env.update(quiet_env())
     env["BOT_ACTION_URL"] = settings.action_url
+    # Sanic reads SANIC_* settings: no request body larger than this reaches any handler.
+    env["SANIC_REQUEST_MAX_SIZE"] = str(REQUEST_MAX_BYTES)
     return env
 
 
@@ -63,6 +69,10 @@ class Stack:
     processes: List[Process] = field(default_factory=list)
     started_at: float = 0.0
     ready_after_s: Dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        # Every service gets the same secrets: generated once per var/ (or given, in production).
+        self.settings = with_secrets(self.settings)
 
     def check_ports(self) -> None:
         for service in services_for(self.settings, self.model):
@@ -101,7 +111,6 @@ class Stack:
             "portal (demo government site with the chat widget)": f"{base}:{s.portal_port}/",
             "REST channel": f"{base}:{s.rasa_port}/webhooks/rest/webhook",
             "socket.io channel": f"{base}:{s.rasa_port}/socket.io",
-            "Rasa HTTP API (token in BOT_RASA_TOKEN)": f"{base}:{s.rasa_port}/status?token=…",
             "catalogue API": f"{base}:{s.portal_port}/api/v1/bundles",
             "intake API": f"{base}:{s.intake_port}/applications",
             "action server": f"{base}:{s.action_port}/health",

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from bot.portal.app import create_app
 from bot.privacy import configure_logging
-from bot.settings import get_settings
+from bot.profile import settings_or_exit
 
 
 def main() -> None:
-    settings = get_settings()
+    settings = settings_or_exit()
     configure_logging(settings.log_level)
     create_app(settings).run(host=settings.host, port=settings.portal_port, access_log=False, motd=False)
 

@@ -21,20 +21,27 @@ from bot.portal.dev_wechat import bp as dev_wechat
 from bot.portal.pages import bp as pages
 from bot.portal.static_files import bp as static_files
 from bot.portal.wechat_cards import bp as wechat_cards
+from bot.sealing import Sealer
+from bot.secrets import with_secrets
+from bot.sessions import Sessions
 from bot.settings import Settings, get_settings
+
+MAX_BODY_BYTES = 256 * 1024  # the portal's APIs take a sentence or a small JSON object
 
 
 def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = None) -> Sanic:
-    settings = settings or get_settings()
+    settings = with_secrets(settings or get_settings())
     app = Sanic("portal")
     app.config.FALLBACK_ERROR_FORMAT = "json"
+    app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     app.ctx.settings = settings
     app.ctx.engine = engine or Engine(
         load_catalogue(settings.rules_dir, settings.cache_dir),
         load_routing_examples(settings.data_dir / "nlu" / "bundles"),
     )
     app.ctx.engine.prepare_routing()
-    app.ctx.push_hub = PushHub(ConversationStore(open_database(settings.db_url)))
+    app.ctx.sessions = Sessions.from_settings(settings)
+    app.ctx.push_hub = PushHub(ConversationStore(open_database(settings.db_url), Sealer.from_settings(settings)))
     app.blueprint(catalogue_api)
     app.blueprint(conversation_stream)
     app.blueprint(demo_logins)

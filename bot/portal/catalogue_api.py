@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.catalogue.model import Bundle
 from bot.engine.engine import Engine
+from bot.json_body import BodyProblem, parse_json
 
 bp = Blueprint("catalogue_api", url_prefix="/api/v1")
 MAX_ROUTE_TEXT = 500
@@ -63,9 +62,9 @@ def bundle_detail(engine: Engine, bundle: Bundle) -> dict:
 @bp.post("/route")
 async def route(request: Request) -> HTTPResponse:
     try:
-        body = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError):
-        return _error(400, "invalid_json", "the body must be a JSON object like {\"text\": \"…\"}")
+        body = parse_json(request.body or b"")
+    except BodyProblem as problem:
+        return _error(problem.status, problem.code, "the body must be a JSON object like {\"text\": \"…\"}")
     text = body.get("text") if isinstance(body, dict) else None
     if not isinstance(text, str) or not text.strip():
         return _error(400, "text_required", "`text` must be a non-empty string")

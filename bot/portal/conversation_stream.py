@@ -18,6 +18,7 @@ from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
 from bot.dialogue.store import ConversationStore, Line
+from bot.sessions import SessionProblem
 
 logger = logging.getLogger(__name__)
 bp = Blueprint("conversation_stream")
@@ -87,8 +88,15 @@ def _after(request: Request) -> int:
 
 @bp.get("/api/v1/conversations/<conversation_id>/stream")
 async def stream(request: Request, conversation_id: str) -> Optional[HTTPResponse]:
+    """Needs the conversation's own session token (`?session=`: EventSource sends no headers)."""
     if not _CONVERSATION_ID.match(conversation_id):
         return response.json({"error": "invalid_conversation_id", "message": "not a conversation id"}, status=400)
+    try:
+        request.app.ctx.sessions.check(request.args.get("session"), conversation_id)
+    except SessionProblem as problem:
+        status = 403 if problem.code == "session_mismatch" else 401
+        return response.json({"error": problem.code, "message": "this conversation needs its own session"},
+                             status=status)
     hub: PushHub = request.app.ctx.push_hub
     queue = hub.subscribe(conversation_id)
     sent: Deque[int] = deque(maxlen=500)

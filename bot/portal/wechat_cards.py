@@ -17,6 +17,7 @@ from sanic.response import HTTPResponse
 from bot.db import DatabaseUnavailable, open_database
 from bot.dialogue.store import ConversationStore
 from bot.portal.pages import page
+from bot.sealing import Sealer
 from bot.wechat.cards import conversation_of
 from bot.wechat.config import wechat_config
 
@@ -32,7 +33,8 @@ async def card(request: Request, link: str) -> HTTPResponse:
     if conversation_id is None:
         return page(request, "card_gone.html", status=404)
     try:
-        lines = await ConversationStore(open_database(settings.db_url)).transcript(conversation_id)
+        store = ConversationStore(open_database(settings.db_url), Sealer.from_settings(settings))
+        lines = await store.transcript(conversation_id)
     except DatabaseUnavailable:
         return page(request, "card_gone.html", status=503)
     latest: Dict[str, Any] = {}

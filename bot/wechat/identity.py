@@ -21,6 +21,7 @@ from sqlalchemy.exc import IntegrityError
 
 from bot.db import Database
 from bot.db.tables import wechat_identities, wechat_users
+from bot.sealing import Sealer
 from bot.wechat.config import WeChatConfig
 
 _user, _ident = wechat_users.c, wechat_identities.c
@@ -42,9 +43,12 @@ class Arrival:
 
 
 class WeChatUsers:
-    def __init__(self, db: Database, config: WeChatConfig) -> None:
+    """The openid and the identity token are sealed at rest; rows are found by conversation id."""
+
+    def __init__(self, db: Database, config: WeChatConfig, sealer: Sealer) -> None:
         self.db = db
         self.config = config
+        self.sealer = sealer
 
     def conversation_id(self, openid: str) -> str:
         return conversation_id_for(self.config, openid)
@@ -60,8 +64,8 @@ class WeChatUsers:
                                .where(_user.conversation_id == conversation_id)).first()
             if row is None:
                 conn.execute(wechat_users.insert().values(
-                    conversation_id=conversation_id, openid=openid, created_at=now, last_inbound_at=now,
-                    greeted_at=now if entering else None, **entry))
+                    conversation_id=conversation_id, openid=self.sealer.seal(openid), created_at=now,
+                    last_inbound_at=now, greeted_at=now if entering else None, **entry))
                 return entering
             last_seen = max(row.last_inbound_at or 0.0, row.greeted_at or 0.0)
             greet = entering and (row.greeted_at is None or now - last_seen > SESSION_GAP_S)
@@ -77,7 +81,7 @@ class WeChatUsers:
 
     async def openid_of(self, conversation_id: str) -> Optional[str]:
         query = select(_user.openid).where(_user.conversation_id == conversation_id)
-        return await self.db.run(lambda conn: conn.execute(query).scalar())
+        return self.sealer.open(await self.db.run(lambda conn: conn.execute(query).scalar()))
 
     async def identity_token(self, conversation_id: str) -> Optional[str]:
         def work(conn: Connection) -> Optional[str]:
@@ -85,7 +89,7 @@ class WeChatUsers:
                                .where(_ident.conversation_id == conversation_id)).first()
             if row is None or (row.expires_at is not None and row.expires_at < time.time()):
                 return None
-            return row.identity_token
+            return self.sealer.open(row.identity_token)
 
         return await self.db.run(work)
 
@@ -97,9 +101,10 @@ class WeChatUsers:
             now = time.time()
             known = conn.execute(select(_user.conversation_id).where(_user.conversation_id == conversation_id)).first()
             if known is None:
-                conn.execute(wechat_users.insert().values(conversation_id=conversation_id, openid=openid,
-                                                          created_at=now))
-            values = {"identity_token": identity_token[:256], "expires_at": expires_at, "updated_at": now}
+                conn.execute(wechat_users.insert().values(conversation_id=conversation_id,
+                                                          openid=self.sealer.seal(openid), created_at=now))
+            values = {"identity_token": self.sealer.seal(identity_token[:256]), "expires_at": expires_at,
+                      "updated_at": now}
             updated = conn.execute(wechat_identities.update()
                                    .where(_ident.conversation_id == conversation_id).values(**values)).rowcount
             if not updated:

@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from bot.db import Database, DatabaseUnavailable
 from bot.db.tables import wechat_sends, wechat_users
+from bot.sealing import Sealer
 from bot.wechat.client import WeChatApi, WeChatApiError
 from bot.wechat.tokens import AccessTokens, TokenUnavailable
 
@@ -39,8 +40,9 @@ PRUNE_EVERY_S = 600.0
 
 
 class WeChatSender:
-    def __init__(self, db: Database, api: WeChatApi, tokens: AccessTokens, pool: Executor) -> None:
+    def __init__(self, db: Database, api: WeChatApi, tokens: AccessTokens, pool: Executor, sealer: Sealer) -> None:
         self.db = db
+        self.sealer = sealer  # replies and openids are personal data: sealed at rest
         self.api = api
         self.tokens = tokens
         self._pool = pool
@@ -56,7 +58,7 @@ class WeChatSender:
         if not bodies:
             return
         now = time.time()
-        rows = [{"conversation_id": conversation_id, "body": json.dumps(body, ensure_ascii=False),
+        rows = [{"conversation_id": conversation_id, "body": self.sealer.seal(json.dumps(body, ensure_ascii=False)),
                  "state": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now} for body in bodies]
         await self.db.run(lambda conn: conn.execute(wechat_sends.insert(), rows), writer=True)
         self.start()
@@ -68,8 +70,8 @@ class WeChatSender:
 
     async def typing(self, conversation_id: str) -> None:
         """Best effort: the indicator is a courtesy, never retried."""
-        openid = await self.db.run(lambda conn: conn.execute(
-            select(_user.openid).where(_user.conversation_id == conversation_id)).scalar())
+        openid = self.sealer.open(await self.db.run(lambda conn: conn.execute(
+            select(_user.openid).where(_user.conversation_id == conversation_id)).scalar()))
         if not openid:
             return
         try:
@@ -125,9 +127,10 @@ class WeChatSender:
 
     async def _send_conversation(self, conversation_id: str) -> None:
         owner = uuid.uuid4().hex[:16]
-        openid = await self.db.run(lambda conn: self._lease(conn, conversation_id, owner), writer=True)
-        if openid is None:
+        sealed = await self.db.run(lambda conn: self._lease(conn, conversation_id, owner), writer=True)
+        if sealed is None:
             return  # another process is sending this conversation's replies
+        openid = self.sealer.open(sealed)
         try:
             pending = await self.db.run(lambda conn: conn.execute(
                 select(_send.id, _send.body, _send.attempts, _send.next_attempt_at, _send.created_at)
@@ -156,7 +159,7 @@ class WeChatSender:
 
     async def _send_one(self, conversation_id: str, openid: str, row: Any) -> bool:
         """True when the reply is done with (sent, or failed for good): the next may follow."""
-        body = json.loads(row.body)
+        body = json.loads(self.sealer.open(row.body))
         try:
             await self._call(lambda token: self.api.send(token, openid, body))
         except (WeChatApiError, TokenUnavailable) as error:

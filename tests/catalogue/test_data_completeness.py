@@ -17,7 +17,7 @@ from bot.engine.routing_examples import load_routing_examples
 ROOT = Path(__file__).resolve().parents[2]
 CASES = ROOT / "tests" / "rules"
 NLU = ROOT / "data" / "nlu" / "bundles"
-DIALOGUE = sorted((ROOT / "bot" / "dialogue").glob("*.py"))
+DIALOGUE = sorted((ROOT / "bot" / "dialogue").rglob("*.py"))
 ALL_CODE = sorted((ROOT / "bot").rglob("*.py")) + sorted((ROOT / "actions").rglob("*.py"))
 RULES_FILES = sorted((ROOT / "rules").rglob("*.yml"))
 
@@ -142,11 +142,11 @@ def test_every_message_in_the_rules_is_used(catalogue: Catalogue) -> None:
 # -- labels -------------------------------------------------------------------------------------
 
 def _helper_groups() -> Dict[str, str]:
-    """The label group each dialogue helper reads: `def _format(key)` → cat.label("format", key)."""
+    """The label group each dialogue helper reads: `def format(key)` → cat.label("format", key)."""
     groups = {}
     for path in DIALOGUE:
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if isinstance(node, ast.FunctionDef) and node.name in ("_format", "_label"):
+            if isinstance(node, ast.FunctionDef) and node.name in ("format", "label"):
                 for call in ast.walk(node):
                     if isinstance(call, ast.Call) and getattr(call.func, "attr", "") == "label" \
                             and call.args and _const(call.args[0]):
@@ -160,9 +160,9 @@ def _label_uses() -> List[Tuple[str, str | None, str]]:
     uses = []
     for path, name, call in _calls(ALL_CODE):
         args = [_const(a) for a in call.args]
-        if name == "label" and args and args[0]:
-            uses.append((args[0], args[1] if len(args) > 1 else None, _where(path, call)))
-        elif name in helpers and args and args[0] and path in DIALOGUE:
+        if name == "label" and len(args) >= 2 and args[0]:  # catalogue.label(group, key)
+            uses.append((args[0], args[1], _where(path, call)))
+        elif name in helpers and len(args) == 1 and args[0] and path in DIALOGUE:  # ctx.label(key)
             uses.append((helpers[name], args[0], _where(path, call)))
         elif name == "get" and args and args[0] and _reads(call, "labels"):
             uses.append((args[0], None, _where(path, call)))
@@ -170,7 +170,7 @@ def _label_uses() -> List[Tuple[str, str | None, str]]:
 
 
 def test_the_dialogue_helpers_read_the_format_and_button_labels() -> None:
-    assert _helper_groups() == {"_format": "format", "_label": "button"}
+    assert _helper_groups() == {"format": "format", "label": "button"}
 
 
 def test_every_label_group_the_code_reads_exists(catalogue: Catalogue) -> None:

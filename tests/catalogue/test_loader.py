@@ -321,3 +321,10 @@ def test_every_problem_in_the_catalogue_is_reported_at_once(newborn: Path) -> No
 def test_a_problem_reads_as_file_path_and_message(newborn: Path) -> None:
     edit(newborn, "category: birth_and_education\n", "category: births\n")
     assert str(the_problem(newborn.parents[1])) == f"{NEWBORN}:category: unknown category 'births'"
+
+
+def test_an_option_meaning_something_other_than_yes_or_no_is_refused(newborn: Path) -> None:
+    edit(newborn, "synonyms: [父亲, 爸爸, 随父, 跟爸爸, 跟父亲, 男方]}",
+         "synonyms: [父亲, 爸爸, 随父, 跟爸爸, 跟父亲, 男方], means: maybe}")
+    problem = the_problem(newborn.parents[1])
+    assert (problem.file, problem.path) == (NEWBORN, "questions[5:settle_with].options[0].means")

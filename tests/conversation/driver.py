@@ -47,9 +47,10 @@ def answer_for(question: Dict[str, Any]) -> str:
 
 
 def drive_to_receipt(chat: Any, catalogue: Catalogue, opening: str, bundle_id: str,
-                     max_turns: int = 80, option: int = 0) -> Dict[str, Any]:
+                     max_turns: int = 80, option: int = 0, stop_at: Optional[str] = None) -> Dict[str, Any]:
     """Route with `opening`, pick `bundle_id`, answer everything, confirm, consent. Returns
-    the application custom object; fails the test with the transcript if it gets stuck."""
+    the application custom object; fails the test with the transcript if it gets stuck.
+    `stop_at`: return ({}) as soon as a button with this title is offered, without pressing it."""
     by_label = {f.label: f for f in catalogue.fields.values()}
     chat.send(opening)
     chat.send(f'/choose_bundle{{"bundle_id":"{bundle_id}"}}')
@@ -59,6 +60,8 @@ def drive_to_receipt(chat: Any, catalogue: Catalogue, opening: str, bundle_id: s
             return application
         question = chat.custom("question")
         buttons = [b for m in chat.last for b in m.get("buttons") or []]
+        if stop_at and any(b["title"] == stop_at for b in buttons):
+            return {}
         if question is not None:
             if question["options"]:
                 wanted = [b for b in buttons if '"question_id"' in b["payload"]]

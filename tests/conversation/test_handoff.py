@@ -18,6 +18,8 @@ from bot.engine.engine import Engine
 from bot.handoff import HandoffClient
 from bot.identity.demo import DemoIdentityProvider
 from bot.launcher.process import Process
+from bot.sealing import Sealer
+from bot.secrets import with_secrets
 from bot.settings import ROOT, Settings
 from tests.conftest import Chat
 from tests.conversation.driver import drive_to_receipt
@@ -75,15 +77,15 @@ class _MisrecordedIdentity(DemoIdentityProvider):
 
 
 def test_a_refused_application_tells_the_person_what_to_fix(stack, tmp_path) -> None:
-    settings = Settings(intake_port=stack.settings.intake_port, intake_token=stack.settings.intake_token,
-                        var_dir=tmp_path)
+    settings = with_secrets(Settings(intake_port=stack.settings.intake_port,
+                                     intake_token=stack.settings.intake_token, var_dir=tmp_path))
 
     async def converse() -> list:
         client = HandoffClient.from_settings(settings)
         db = open_database(settings.db_url)
         services = Services(engine=Engine(load_catalogue(ROOT / "rules")),
                             identity=_MisrecordedIdentity.from_file(), handoff=client)
-        dialogue = Dialogue(services, ConversationStore(db))
+        dialogue = Dialogue(services, ConversationStore(db, Sealer.generated()))
         message, said = incoming('/choose_bundle{"bundle_id":"social_security_card"}', None, "refused",
                                  identity_token="demo-zhang-wei"), []
         try:

@@ -8,7 +8,7 @@ from typing import Any, Iterator, List, Tuple
 import pytest
 import socketio
 
-from tests.conftest import Chat
+from tests.conftest import Chat, open_session
 
 pytestmark = pytest.mark.servers
 
@@ -28,15 +28,14 @@ class SocketChat:
             time.sleep(0.05)
         time.sleep(0.3)  # let the rest of the turn's messages arrive
 
-    def session(self, session_id: str) -> None:
+    def session(self, token: str) -> None:
         before = len(self.events)
-        self.client.emit("session_request", {"session_id": session_id})
+        self.client.emit("session_request", {"session_token": token})
         self._wait_for("session_confirm", before)
 
-    def say(self, session_id: str, message: str) -> List[dict]:
+    def say(self, message: str) -> List[dict]:
         before = len(self.events)
-        self.client.emit("user_uttered", {"message": message, "session_id": session_id,
-                                         "metadata": {"channel": "web"}})
+        self.client.emit("user_uttered", {"message": message, "metadata": {"channel": "web"}})
         self._wait_for("bot_uttered", before)
         return [data for event, data in self.events[before:] if event == "bot_uttered"]
 
@@ -52,26 +51,34 @@ def socket_chat(stack) -> Iterator[SocketChat]:
     chat.close()
 
 
-def test_a_session_request_is_confirmed_with_the_session_id(socket_chat: SocketChat) -> None:
-    socket_chat.session("socket-a")
-    assert ("session_confirm", "socket-a") in socket_chat.events
+def test_a_session_request_is_confirmed_with_the_conversation_id(stack, socket_chat: SocketChat) -> None:
+    session = open_session(stack.settings.rasa_url)
+    socket_chat.session(session["session_token"])
+    assert ("session_confirm", session["conversation_id"]) in socket_chat.events
 
 
-def test_bot_messages_carry_text_buttons_and_custom_together(socket_chat: SocketChat) -> None:
-    socket_chat.session("socket-b")
-    uttered = socket_chat.say("socket-b", "孩子刚出生要办什么")
+def test_a_session_request_without_a_valid_token_is_refused(socket_chat: SocketChat) -> None:
+    before = len(socket_chat.events)
+    socket_chat.session("forged.token.value")
+    assert ("session_error", {"error": "session_invalid"}) in socket_chat.events[before:]
+
+
+def test_bot_messages_carry_text_buttons_and_custom_together(stack, socket_chat: SocketChat) -> None:
+    socket_chat.session(open_session(stack.settings.rasa_url)["session_token"])
+    uttered = socket_chat.say("孩子刚出生要办什么")
     assert any(m.get("text") and m.get("buttons") and m.get("custom", {}).get("type") == "bundle_choice"
                for m in uttered)
 
 
 def test_the_socket_conversation_is_the_same_conversation_over_rest(stack, socket_chat: SocketChat) -> None:
-    socket_chat.session("socket-c")
-    socket_chat.say("socket-c", '/choose_bundle{"bundle_id":"newborn"}')
-    chat = Chat(stack, sender="socket-c")
+    session = open_session(stack.settings.rasa_url)
+    socket_chat.session(session["session_token"])
+    socket_chat.say('/choose_bundle{"bundle_id":"newborn"}')
+    chat = Chat(stack, session=session)
     chat.send("为啥问这个")
     assert chat.custom("question")["question_id"] == "born_in_city"
 
 
-def test_an_empty_socket_message_gets_a_polite_reply(socket_chat: SocketChat) -> None:
-    socket_chat.session("socket-d")
-    assert any(m.get("text") for m in socket_chat.say("socket-d", "   "))
+def test_an_empty_socket_message_gets_a_polite_reply(stack, socket_chat: SocketChat) -> None:
+    socket_chat.session(open_session(stack.settings.rasa_url)["session_token"])
+    assert any(m.get("text") for m in socket_chat.say("   "))

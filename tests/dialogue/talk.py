@@ -22,6 +22,7 @@ from bot.engine import Engine
 from bot.handoff.receipt import Receipt, StatusReport
 from bot.identity.demo import DemoIdentityProvider
 from bot.ratings import RatingStore
+from bot.sealing import Sealer
 from tests.conversation.driver import value_for
 
 
@@ -64,7 +65,7 @@ class Talk:
         self.ratings = RatingStore(self.db)
         services = Services(engine=engine, identity=DemoIdentityProvider.from_file(), handoff=self.handoff,
                             ratings=self.ratings)
-        self.dialogue = Dialogue(services, ConversationStore(self.db))
+        self.dialogue = Dialogue(services, ConversationStore(self.db, Sealer.generated()))
         self.catalogue: Catalogue = engine.catalogue
         self.sender = f"t-{uuid.uuid4().hex[:10]}"
         self.identity_token = identity_token

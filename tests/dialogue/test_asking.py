@@ -29,7 +29,7 @@ def test_a_typed_answer_the_nlu_took_for_a_need_is_still_the_answer(asking: Talk
 
 
 def test_an_answer_not_understood_asks_the_same_question_again(asking: Talk) -> None:
-    asking.send("那个啥呀我也说不上来", "nlu_fallback")
+    asking.send("那个啥呀，你说啥我没听懂", "nlu_fallback")
     assert (asking.said("answer_not_understood"), asking.pending()) == (True, "born_in_city")
 
 

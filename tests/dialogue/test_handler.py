@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from pathlib import Path
 
 from bot.db import Database
@@ -11,6 +12,7 @@ from bot.dialogue.handler import Dialogue
 from bot.dialogue.stage import Stage
 from bot.dialogue.store import ConversationStore
 from bot.engine import Engine
+from bot.sealing import Sealer
 from tests.dialogue.talk import Talk, incoming
 
 
@@ -60,14 +62,14 @@ def test_a_failing_step_gets_a_polite_reply_and_saves_nothing(talk: Talk, monkey
 
 def test_a_database_that_cannot_be_opened_gets_a_polite_reply(talk: Talk, tmp_path: Path) -> None:
     broken = Database(f"sqlite:///{tmp_path}")  # a directory is no database file
-    dialogue = Dialogue(talk.dialogue.services, ConversationStore(broken))
+    dialogue = Dialogue(talk.dialogue.services, ConversationStore(broken, Sealer.generated()))
     turn = asyncio.run(dialogue.handle(incoming("你好", "greet", "x")))
     assert turn.says[0].text == talk.catalogue.messages["try_again_later"]
 
 
 def test_a_conversation_held_too_long_by_another_turn_gets_a_polite_reply(engine: Engine, tmp_path: Path) -> None:
     talk = Talk(engine, tmp_path / "bot.db")
-    store = ConversationStore(talk.db, wait_s=0.3)
+    store = ConversationStore(talk.db, Sealer.generated(), wait_s=0.3)
     dialogue = Dialogue(talk.dialogue.services, store)
 
     async def scenario():
@@ -80,3 +82,33 @@ def test_a_conversation_held_too_long_by_another_turn_gets_a_polite_reply(engine
 def test_a_new_conversation_starts_idle(talk: Talk) -> None:
     talk.send("你好", "greet")
     assert talk.stage is Stage.IDLE
+
+
+def test_a_conversation_idle_past_the_session_time_starts_afresh(talk: Talk) -> None:
+    talk.at(Stage.FILLING)
+    talk.send("张测试", "answer")
+    talk.dialogue.session_ttl_s = 0.0
+    talk.send("你好", "greet")
+    assert (talk.said("session_restarted"), talk.stored().state.form, talk.stage) == (True, {}, Stage.IDLE)
+
+
+def test_who_is_signed_in_is_only_what_this_message_says(signed_in) -> None:
+    talk = signed_in("demo-zhang-wei")
+    talk.send('/choose_bundle{"bundle_id":"newborn"}')
+    talk.identity_token = None
+    talk.send("为啥问这个", "ask_why")
+    assert talk.stored().state.identity_token is None
+
+
+def test_the_state_and_transcript_are_sealed_at_rest(talk: Talk) -> None:
+    talk.send("我电话13812345678，孩子刚出生", "describe_need")
+    raw = talk.db.call(lambda conn: [*conn.exec_driver_sql("SELECT state FROM conversations").scalars(),
+                                     *conn.exec_driver_sql("SELECT text FROM transcript").scalars()])
+    assert raw and all(value.startswith("f1:") and "孩子" not in value for value in raw)
+
+
+def test_a_message_sent_again_gets_the_same_answer_and_changes_nothing(talk: Talk) -> None:
+    message = replace(incoming('/choose_bundle{"bundle_id":"newborn"}', None, talk.sender), message_id="m1")
+    first = asyncio.run(talk.dialogue.handle(message))
+    again = asyncio.run(talk.dialogue.handle(message))
+    assert ([s.text for s in again.says], talk.stored().turn) == ([s.text for s in first.says], 1)

@@ -9,18 +9,22 @@ import sys
 import time
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.db import Database
 from bot.dialogue.stage import Stage
 from bot.dialogue.store import ConversationStore, LeaseLost
+from bot.sealing import Sealer
 from bot.settings import ROOT
+
+KEY = Fernet.generate_key().decode()
 
 
 @pytest.fixture
 def store(db_url: str) -> ConversationStore:
     db = Database(db_url)
     db.create_schema()
-    return ConversationStore(db, lease_s=0.5, wait_s=5.0)
+    return ConversationStore(db, Sealer.generated(), lease_s=0.5, wait_s=5.0)
 
 
 async def count_turn(store: ConversationStore, conversation_id: str, label: str) -> None:
@@ -45,16 +49,17 @@ def test_two_processes_turns_on_one_conversation_lose_no_update(db_url: str) -> 
         "import asyncio, sys\n"
         "from bot.db import Database\n"
         "from bot.dialogue.store import ConversationStore\n"
+        "from bot.sealing import Sealer\n"
         "from tests.dialogue.test_store import count_turn\n"
-        "store = ConversationStore(Database(sys.argv[1]), lease_s=2.0, wait_s=20.0)\n"
+        "store = ConversationStore(Database(sys.argv[1]), Sealer([sys.argv[3]]), lease_s=2.0, wait_s=20.0)\n"
         "async def main():\n"
         "    for n in range(15):\n"
         "        await count_turn(store, 'shared', sys.argv[2])\n"
         "asyncio.run(main())\n"
     )
-    workers = [subprocess.Popen([sys.executable, "-c", script, db_url, name], cwd=ROOT) for name in "ab"]
+    workers = [subprocess.Popen([sys.executable, "-c", script, db_url, name, KEY], cwd=ROOT) for name in "ab"]
     assert [w.wait(timeout=120) for w in workers] == [0, 0]
-    found = asyncio.run(ConversationStore(Database(db_url)).find("shared"))
+    found = asyncio.run(ConversationStore(Database(db_url), Sealer([KEY])).find("shared"))
     assert found.turn == 30
 
 

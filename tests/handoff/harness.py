@@ -15,6 +15,9 @@ from bot.handoff.outbox import Outbox
 from bot.handoff.receipt import Receipt, StatusReport
 from bot.handoff.retry import RetryPolicy
 from bot.launcher.process import free_port
+from bot.sealing import Sealer
+from bot.secrets import with_secrets
+from bot.settings import Settings
 from tests.intake.payloads import newborn_application
 from tests.intake.server import TOKEN
 
@@ -45,7 +48,10 @@ class SyncOutbox:
 
 
 def outbox_at(path: Path) -> Outbox:
-    return Outbox(open_database(f"sqlite:///{path}", durable=True))
+    """The outbox in the database file at `path`, sealed with the keys of the installation whose
+    var/ holds it (a worker process started on the same var/ reads what the test wrote)."""
+    settings = with_secrets(Settings(var_dir=path.parent))
+    return Outbox(open_database(f"sqlite:///{path}", durable=True), Sealer.from_settings(settings))
 
 
 @dataclass

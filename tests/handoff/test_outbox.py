@@ -10,13 +10,16 @@ import pytest
 from bot.db import Database
 from bot.handoff.outbox import Outbox
 from bot.intake.contract import ApplicationCreated, FieldError
+from bot.sealing import Sealer
 from tests.handoff.harness import SyncOutbox, draft
+
+SEALER = Sealer.generated()
 
 
 def opened(db_url: str) -> SyncOutbox:
     db = Database(db_url, durable=True)
     db.create_schema()
-    return SyncOutbox(Outbox(db))
+    return SyncOutbox(Outbox(db, SEALER))
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.intake.store import ApplicationStore, applications
+from bot.sealing import Sealer
 from tests.intake.payloads import newborn_application
 from tests.intake.server import IntakeServer
 from tests.support.postgres import postgres_url
@@ -27,7 +28,7 @@ def pg_intake(pg_url: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator
 
 
 def pg_rows(url: str) -> int:
-    store = ApplicationStore(url)
+    store = ApplicationStore(url, Sealer.generated())
     try:
         with store.engine.connect() as conn:
             return conn.execute(select(func.count()).select_from(applications)).scalar_one()

@@ -18,7 +18,7 @@ def _shell(stack, text: str, **env: str) -> subprocess.CompletedProcess:
     environment = {
         **os.environ,
         "BOT_RASA_PORT": str(stack.settings.rasa_port),
-        "BOT_RASA_TOKEN": stack.settings.rasa_token,
+        "BOT_VAR_DIR": str(stack.settings.var_dir),
         "BOT_TRAIN": "0",
         **env,
     }

@@ -1,4 +1,5 @@
-"""A stand-in REST channel: canned contract replies, CORS like `rasa run --cors "*"`."""
+"""A stand-in REST channel speaking its protocol: sessions (POST /webhooks/rest/session), canned
+contract replies to messages carrying a session token, CORS open to any page."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ def reply_for(message: str) -> List[Dict[str, Any]]:
 class FakeRasa:
     def __init__(self, port: int = 0) -> None:
         self.received: List[Dict[str, Any]] = []
+        self.sessions: List[Dict[str, Any]] = []  # every session request, with what was granted
         self.host_page = ""  # GET / answers with this HTML: a third-party page embedding the widget
         fake = self
 
@@ -49,10 +51,29 @@ class FakeRasa:
             def do_POST(self) -> None:  # noqa: N802
                 length = int(self.headers.get("Content-Length", 0))
                 body = json.loads(self.rfile.read(length) or b"{}")
-                fake.received.append(body)
-                out = json.dumps([{"recipient_id": body.get("sender"), **m}
-                                  for m in reply_for(str(body.get("message", "")))]).encode()
-                self.send_response(200)
+                if self.path.endswith("/session"):
+                    return self._session(body)
+                token = self.headers.get("Authorization", "").removeprefix("Bearer ")
+                granted = next((s for s in reversed(fake.sessions) if s["session_token"] == token), None)
+                if granted is None:
+                    return self._send(401, {"error": "session_required"})
+                fake.received.append({**body, "sender": body.get("sender", granted["conversation_id"]),
+                                      "identity_token": granted["identity_token"]})
+                self._send(200, [{"recipient_id": granted["conversation_id"], **m}
+                                 for m in reply_for(str(body.get("message", "")))])
+
+            def _session(self, body: Dict[str, Any]) -> None:
+                previous = next((s for s in fake.sessions if s["session_token"] == body.get("session_token")), None)
+                identity = body.get("identity_token", previous["identity_token"] if previous else "") or ""
+                granted = {"conversation_id": previous["conversation_id"] if previous
+                           else f"web-fake-{len(fake.sessions)}", "session_token": f"fake-token-{len(fake.sessions)}",
+                           "expires_at": 4102444800, "signed_in": bool(identity), "identity_token": identity}
+                fake.sessions.append(granted)
+                self._send(200, {k: v for k, v in granted.items() if k != "identity_token"})
+
+            def _send(self, status: int, payload: Any) -> None:
+                out = json.dumps(payload).encode()
+                self.send_response(status)
                 self._cors()
                 self.send_header("Content-Type", "application/json")
                 self.send_header("Content-Length", str(len(out)))

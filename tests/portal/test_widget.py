@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 from tests.portal.flows import answer_question, fill_or_confirm, start_newborn_in_words
 
 pytestmark = pytest.mark.browser
+CONVERSATION_ID = "(JSON.parse(localStorage.getItem('yjs.session') || 'null') || {}).conversation_id"
 
 def test_newborn_to_receipt_by_clicking(open_widget, stack):
     w = open_widget(stack.settings.portal_url).goto()
@@ -103,20 +104,20 @@ def test_reload_continues_the_same_conversation(open_widget, stack):
     w = open_widget(stack.settings.portal_url).goto().open()
     start_newborn_in_words(w, "孩子出生了")
     answer_question(w, w.last_bot().locator(".yjs-card-question"))
-    sender = w.page.evaluate("localStorage.getItem('yjs.sender')")
+    sender = w.page.evaluate(CONVERSATION_ID)
     shown = w.log_text()
     question = w.last_bot().locator(".yjs-card-question").get_attribute("data-question-id")
     w.page.reload()
     expect(w.panel).to_be_visible()  # it was open: it reopens
     assert w.log_text() == shown
-    assert w.page.evaluate("localStorage.getItem('yjs.sender')") == sender
+    assert w.page.evaluate(CONVERSATION_ID) == sender
     answer_question(w, w.last_bot().locator(".yjs-card-question"))
     after = w.last_bot().locator(".yjs-card-question")
     assert after.get_attribute("data-question-id") not in (None, question)  # the bot remembered
     w.shot("reload-continuity")
     w.page.get_by_role("button", name="开始一个新对话（清空当前记录）").click()
     expect(w.page.locator(".yjs-user")).to_have_count(0)
-    assert w.page.evaluate("localStorage.getItem('yjs.sender')") != sender
+    assert w.page.evaluate(CONVERSATION_ID) != sender
 
 
 def test_html_from_the_person_is_shown_as_inert_text(open_widget, stack):

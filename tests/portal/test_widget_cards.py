@@ -129,17 +129,16 @@ def test_toolbar_sends_the_fixed_payloads(open_widget, fake_portal, fake_rasa):
         assert fake_rasa.received[-1]["message"] == payload
 
 
-def test_demo_login_sends_its_token_in_a_new_conversation(open_widget, fake_portal, fake_rasa):
+def test_signing_in_or_out_keeps_the_conversation_and_rebinds_its_session(open_widget, fake_portal, fake_rasa):
     w = open_widget(fake_portal.url).goto()
     w.page.get_by_label("演示登录").select_option("demo-li-na")
     w.open().say("你好")
     first = fake_rasa.received[-1]
-    assert first["metadata"] == {"channel": "web", "identity_token": "demo-li-na"}
+    assert (first["identity_token"], first["metadata"]) == ("demo-li-na", {"channel": "web"})
     w.page.get_by_label("演示登录").select_option("")
-    expect(w.page.locator(".yjs-user")).to_have_count(0)  # another person: a fresh conversation
     w.say("你好")
-    assert fake_rasa.received[-1]["metadata"] == {"channel": "web"}
-    assert fake_rasa.received[-1]["sender"] != first["sender"]
+    expect(w.page.locator(".yjs-user")).to_have_count(2)  # the same conversation goes on
+    assert (fake_rasa.received[-1]["identity_token"], fake_rasa.received[-1]["sender"]) == ("", first["sender"])
 
 
 def test_no_send_while_an_ime_is_composing(open_widget, fake_portal, fake_rasa):

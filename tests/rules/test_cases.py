@@ -1,4 +1,8 @@
-"""Runs every OpenFisca-style case file `tests/rules/<bundle id>.yml` against the engine."""
+"""Runs every OpenFisca-style case file `tests/rules/<bundle id>.yml` against the engine.
+
+An answer written `unknown` is the person's "不知道"; `to_confirm` lists the questions the notice
+asks to confirm at the window, and each `conditional` entry names an answer value (`if`) and
+items or materials that value would add (`adds`)."""
 
 from __future__ import annotations
 
@@ -9,7 +13,7 @@ from typing import Any, Dict, List
 import pytest
 import yaml
 
-from bot.engine import Engine, Facts
+from bot.engine import UNKNOWN, Engine, Facts
 from bot.engine.outcome import Outcome
 
 CASES_DIR = Path(__file__).parent
@@ -59,7 +63,7 @@ def test_case(engine: Engine, bundle_id: str, case: Dict[str, Any]) -> None:
     facts = facts_of(case.get("facts"), today)
     answers = {}
     for qid, value in (case.get("answers") or {}).items():
-        answers = engine.set_answer(bundle_id, answers, qid, value, facts)
+        answers = engine.set_answer(bundle_id, answers, qid, UNKNOWN if value == "unknown" else value, facts)
     expect = case["expect"]
     step = engine.next_question(bundle_id, answers, facts)
     if "asks" in expect:
@@ -95,4 +99,12 @@ def test_case(engine: Engine, bundle_id: str, case: Dict[str, Any]) -> None:
     for qid in expect.get("not_asked", []):
         if step.question and step.question.id == qid:
             problems.append(f"asks {qid}")
+    if "to_confirm" in expect and outcome.to_confirm != expect["to_confirm"]:
+        problems.append(f"to confirm {outcome.to_confirm}, expected {expect['to_confirm']}")
+    for wanted in expect.get("conditional", []):
+        (qid, value), = wanted["if"].items()
+        lines = [c for c in outcome.conditional if c.question_id == qid and c.value == value]
+        added = {x for c in lines for x in (*c.items, *c.materials)}
+        if not lines or set(wanted["adds"]) - added:
+            problems.append(f"if {qid}={value!r}: adds {sorted(added)}, expected {wanted['adds']}")
     assert problems == []

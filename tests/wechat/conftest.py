@@ -7,9 +7,11 @@ import sys
 from typing import Iterator
 
 import pytest
+from cryptography.fernet import Fernet
 
 from bot.launcher.process import Process, free_port
 from bot.launcher.stack import Stack, child_env
+from bot.secrets import with_secrets
 from bot.settings import ROOT, Settings
 from tests.wechat.standin import StandIn
 
@@ -33,6 +35,15 @@ def standin(stack: Stack) -> StandIn:
     return StandIn(f"http://{stack.settings.host}:{stack.settings.wechat_standin_port}")
 
 
+# One data key for every "process" of a test: they share what they seal.
+DATA_KEY = Fernet.generate_key().decode()
+
+
 def lone_settings(standin: StandIn, db_url: str) -> Settings:
     """The bot's side of WeChat (embedded profile) on `db_url`, talking to the lone stand-in."""
-    return Settings(wechat_api_base=standin.base + "/", database_url=db_url)
+    return Settings(wechat_api_base=standin.base + "/", database_url=db_url, data_keys=DATA_KEY)
+
+
+def with_its_secrets(stack: Stack) -> Settings:
+    """The stack's settings with the secrets its processes generated into its var/."""
+    return with_secrets(stack.settings)

@@ -21,10 +21,13 @@ from bot.db import Database
 from bot.db.tables import wechat_users
 from bot.dialogue.store import ConversationStore, Mode
 from bot.launcher.stack import Stack
+from bot.sealing import Sealer
+from bot.sessions import Sessions
 from bot.wechat.config import WEBHOOK_PATH, wechat_config
 from bot.wechat.identity import conversation_id_for
 from bot.wechat_standin.pushes import PushSigner, signature
 from tests.conftest import Chat
+from tests.wechat.conftest import with_its_secrets
 from tests.wechat.person import Person, drive, texts
 from tests.wechat.standin import StandIn
 
@@ -34,7 +37,7 @@ NOTE = "您的申请已正式提交，受理编号是 YJS-20261205-ABCDEF。"
 
 
 def store_of(stack: Stack) -> ConversationStore:
-    return ConversationStore(Database(stack.settings.db_url))
+    return ConversationStore(Database(stack.settings.db_url), Sealer.from_settings(with_its_secrets(stack)))
 
 
 def conversation_of(stack: Stack, person: Person) -> str:
@@ -232,8 +235,8 @@ def test_a_message_pushed_outside_a_reply_reaches_the_wechat_user(stack: Stack, 
     cursor = standin.sent(person.openid)["last"]
 
     async def push() -> bool:
-        wechat = build_wechat(stack.settings, db=Database(stack.settings.db_url))
-        delivery = Delivery(ConversationStore(wechat.db), {"wechat": WeChatDelivery(wechat)})
+        wechat = build_wechat(with_its_secrets(stack), db=Database(stack.settings.db_url))
+        delivery = Delivery(ConversationStore(wechat.db, wechat.sealer), {"wechat": WeChatDelivery(wechat)})
         try:
             return await delivery.push(conversation_of(stack, person), [{"text": NOTE}])
         finally:
@@ -262,7 +265,10 @@ def test_entering_from_the_mini_programs_human_button_leaves_the_hand_off_waitin
     conversation (same person, same id) waits for a person, no greeting turn hands it back."""
     person = Person(standin)
     conversation_id = conversation_of(stack, person)
-    Chat(stack, sender=conversation_id, channel="web").send("转人工")  # on the mini-program's own chat page
+    # The mini-program's sign-in gives its chat page a session for the same conversation.
+    _session, token = Sessions.from_settings(with_its_secrets(stack)).issue(conversation_id, channel="miniprogram")
+    Chat(stack, channel="miniprogram", session={"conversation_id": conversation_id, "session_token": token}) \
+        .send("转人工")
     standin.push(person.openid, "enter", session_from=conversation_id)
     time.sleep(1.5)
     conversation = asyncio.run(store_of(stack).find(conversation_id))

@@ -181,8 +181,8 @@ def test_two_processes_flushing_one_conversation_send_each_reply_once_in_order(
     assert delivered == ["回复1", "回复2", "回复3", "回复4"]
 
 
-def test_the_body_queued_is_the_send_apis_message(lone_standin: StandIn, db_url: str) -> None:
-    """The queue keeps no openid: only the conversation id and the message."""
+def test_the_body_queued_is_the_send_apis_message_sealed(lone_standin: StandIn, db_url: str) -> None:
+    """The queue keeps no openid, only the conversation id and the message, sealed at rest."""
     _create_schema(db_url)
     wechat = _two_processes(lone_standin, db_url)[0]
 
@@ -195,4 +195,5 @@ def test_the_body_queued_is_the_send_apis_message(lone_standin: StandIn, db_url:
     conversation_id = asyncio.run(run())
     rows = wechat.db.call(lambda conn: conn.execute(
         select(wechat_sends.c.body).where(wechat_sends.c.conversation_id == conversation_id)).all())
-    assert ([json.loads(r.body) for r in rows], "oQueue1" in rows[0].body) == ([text_body("队列")], False)
+    assert ([json.loads(wechat.sealer.open(r.body)) for r in rows], "队列" in rows[0].body) == (
+        [text_body("队列")], False)

@@ -6,12 +6,17 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from cryptography.fernet import Fernet
+
 from bot.channels.wechat import WeChatInput
 from bot.launcher.stack import Stack, services_for
 from bot.settings import Settings
 from bot.wechat.config import REAL_API_BASE, wechat_config
 
 UNUSED = Path("unused-model")
+# A production deployment's own secrets (bot/secrets.py refuses to start without them).
+SECRETS = {"intake_token": "k7Q2vX9pL4mN8rT1", "action_token": "z3W6yB0cH5jF2uD9", "session_key": "q8E1nA4gK7oS3xV6",
+           "data_keys": Fernet.generate_key().decode()}
 
 
 def test_the_embedded_profile_talks_to_the_stand_in_that_make_run_starts() -> None:
@@ -23,7 +28,7 @@ def test_the_embedded_profile_talks_to_the_stand_in_that_make_run_starts() -> No
 
 
 def test_production_without_wechat_settings_has_the_channel_off_and_says_so(caplog) -> None:
-    settings = Settings(profile="production")
+    settings = Settings(profile="production", **SECRETS)
     with caplog.at_level(logging.WARNING, logger="bot.channels.wechat"):
         channel = WeChatInput(wechat_config(settings))
     urls = Stack(settings, UNUSED).urls()

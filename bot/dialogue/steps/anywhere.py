@@ -19,7 +19,7 @@ async def resume(ctx: Context) -> None:
     elif stage in (Stage.FILLING, Stage.REVIEWING):
         await form.repeat(ctx)
     elif stage is Stage.CONSENT:
-        consent.ask(ctx)
+        await consent.ask(ctx)
     elif stage is Stage.RATING:
         await rating.repeat(ctx)
     elif stage in (Stage.CHOOSING, Stage.CONFIRMING):

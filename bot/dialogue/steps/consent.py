@@ -7,7 +7,7 @@ import uuid
 from typing import Any, Dict
 
 from bot.db import DatabaseUnavailable
-from bot.dialogue.application import build_draft, field_for_error
+from bot.dialogue.application import build_draft, field_for_error, form_values
 from bot.dialogue.context import Context
 from bot.dialogue.messages import application_custom, button
 from bot.dialogue.services import profile_of
@@ -17,10 +17,45 @@ from bot.dialogue.steps import form, rating
 logger = logging.getLogger(__name__)
 
 
-def ask(ctx: Context) -> None:
-    ctx.state.stage = Stage.CONSENT
-    ctx.state.submission_key = ctx.state.submission_key or uuid.uuid4().hex
+AFTER_SUBMISSION = (Stage.RATING, Stage.COMMENT, Stage.IDLE)
+
+
+async def ask(ctx: Context) -> None:
+    """The consent question; first a warning when the same person filed the same bundle today."""
+    state = ctx.state
+    state.stage = Stage.CONSENT
+    state.submission_key = state.submission_key or uuid.uuid4().hex
+    earlier = await _earlier(ctx)
+    if earlier is not None:
+        ctx.say("duplicate_application", params={"bundle_name": ctx.cat.bundle(state.bundle_id).name,
+                                                  "receipt_no": earlier.receipt_no},
+                buttons=[button(ctx.label("submit_anyway"), "affirm"), button(ctx.label("do_not_submit"), "deny")])
+        return
     ctx.say("consent", buttons=[button(ctx.label("consent_yes"), "affirm"), button(ctx.label("consent_no"), "deny")])
+
+
+async def _earlier(ctx: Context):
+    handoff = ctx.services.handoff
+    if handoff is None or not hasattr(handoff, "earlier"):
+        return None
+    values = form_values(await form.form_lines(ctx), ctx.state.form)
+    return await handoff.earlier(ctx.state.bundle_id, values.get("applicant_id_number"))
+
+
+def submitted(ctx: Context) -> bool:
+    """This conversation's bundle was submitted and no new application of it has begun."""
+    app = ctx.state.application or {}
+    return bool(app.get("receipt_no")) and app.get("bundle_id") == ctx.state.bundle_id \
+        and ctx.state.stage in AFTER_SUBMISSION
+
+
+def already_submitted(ctx: Context) -> None:
+    """Going back or changing an answer after submission: that application is final; a new
+    one is offered explicitly."""
+    ctx.say("already_submitted", params={"receipt_no": ctx.state.application["receipt_no"]}, buttons=[
+        button(ctx.label("apply_again"), "choose_bundle", bundle_id=ctx.state.bundle_id),
+        button(ctx.label("not_again"), "resume"),
+    ])
 
 
 async def reply(ctx: Context) -> None:
@@ -30,7 +65,7 @@ async def reply(ctx: Context) -> None:
     elif yes is False:
         ctx.say("not_submitted", buttons=[button(ctx.label("submit_now"), "affirm")])
     else:
-        ask(ctx)
+        await ask(ctx)
 
 
 async def submit(ctx: Context) -> None:

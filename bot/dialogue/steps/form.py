@@ -226,7 +226,7 @@ async def reply_reviewing(ctx: Context) -> None:
         return
     yes = ctx.yes_no()
     if yes is True:
-        consent.ask(ctx)
+        await consent.ask(ctx)
     elif yes is False:
         offer_corrections(ctx)
     else:

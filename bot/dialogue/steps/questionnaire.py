@@ -8,7 +8,7 @@ from bot.catalogue.values import InvalidAnswer
 from bot.dialogue.context import Context
 from bot.dialogue.messages import button, question_buttons, question_custom
 from bot.dialogue.stage import Stage
-from bot.dialogue.steps import anywhere, form, routing
+from bot.dialogue.steps import anywhere, consent, form, routing
 from bot.engine.interpret import NotUnderstood
 
 Step = Callable[[Context], Awaitable[None]]
@@ -121,8 +121,8 @@ async def try_answer(ctx: Context) -> bool:
 
 async def _answer_from_payload(ctx: Context) -> bool:
     qid, value = ctx.msg.entity("question_id"), ctx.msg.entity("value")
-    if qid is None or not ctx.state.bundle_id:
-        return False
+    if qid is None or not ctx.state.bundle_id or qid != ctx.state.pending_question:
+        return False  # only the question asked is answered by a button (bot/dialogue/steps/stale.py)
     by_id = ctx.engine.compiled(ctx.state.bundle_id).by_id
     if qid not in by_id:
         return False
@@ -152,6 +152,9 @@ async def _apply(ctx: Context, qid: str, value: Any) -> None:
 
 async def back(ctx: Context) -> None:
     state = ctx.state
+    if consent.submitted(ctx):
+        consent.already_submitted(ctx)
+        return
     if not state.bundle_id or not state.history:
         ctx.say("nothing_to_go_back")
         await anywhere.resume(ctx)
@@ -164,13 +167,32 @@ async def back(ctx: Context) -> None:
 
 
 async def change(ctx: Context) -> None:
-    """List the answers as buttons, or re-ask the one the button names."""
+    """List the answers as buttons, re-ask the one the button names, or — a confirmed change
+    with its value — record the new value and go on."""
     state = ctx.state
     if not state.bundle_id:
         ctx.say("no_active_bundle")
         return
+    if consent.submitted(ctx):
+        consent.already_submitted(ctx)
+        return
     qid = ctx.msg.entity("question_id")
     facts = await ctx.facts()
+    values = [e.get("value") for e in ctx.msg.entities if e.get("entity") == "value"]
+    if qid and values and qid in ctx.engine.compiled(state.bundle_id).by_id:
+        question = ctx.engine.question(state.bundle_id, qid)
+        value = values if question.kind == "multi" else values[0]
+        try:
+            cleared = ctx.engine.remove_answer(state.bundle_id, ctx.answers(), qid, facts)
+            ctx.store_answers(ctx.engine.set_answer(state.bundle_id, cleared, qid, value, facts))
+        except InvalidAnswer:
+            await ask_next(ctx)
+            return
+        state.history = [q for q in state.history if q in state.answers and q != qid] + [qid]
+        state.stage, state.pending_field = Stage.ASKING, None
+        ctx.say("answer_changed", params={"answer": answers_text(ctx, [qid])})
+        await ask_next(ctx)
+        return
     if qid and qid in ctx.engine.compiled(state.bundle_id).by_id:
         ctx.store_answers(ctx.engine.remove_answer(state.bundle_id, ctx.answers(), qid, facts))
         state.history = [q for q in state.history if q in state.answers]

@@ -191,15 +191,25 @@ def offer_switch(ctx: Context) -> bool:
     candidates = ctx.engine.route(ctx.text, 3)
     if not candidates or candidates[0].bundle_id == ctx.state.bundle_id or candidates[0].score < SWITCH_MIN_SCORE:
         return False
+    _switch(ctx, candidates[:2])
+    return True
+
+
+def offer_switch_to(ctx: Context, bundle_id: str) -> None:
+    """An old bundle button pressed mid-questionnaire: the switch is offered, never made."""
+    if bundle_id in ctx.cat.bundles:
+        _switch(ctx, [Candidate(bundle_id, ctx.cat.bundle(bundle_id).name, 0.0)])
+
+
+def _switch(ctx: Context, candidates: List[Candidate]) -> None:
     current = ctx.cat.bundle(ctx.state.bundle_id)
     ctx.say(
         "switch_bundle",
         params={"bundle_name": candidates[0].name, "current": current.name},
-        buttons=[button(c.name, "choose_bundle", bundle_id=c.bundle_id) for c in candidates[:2]]
+        buttons=[button(c.name, "choose_bundle", bundle_id=c.bundle_id) for c in candidates]
         + [button(ctx.label("continue_current").format(name=current.short_name or current.name), "resume")],
-        custom=bundle_choice_custom(candidates[:2]),
+        custom=bundle_choice_custom(candidates),
     )
-    return True
 
 
 async def browse(ctx: Context) -> None:

@@ -11,7 +11,12 @@
       this.store = new P.Store(config.storagePrefix);
       this.busy = false;
       this.failed = null;  // the message that could not be delivered, for 重试
-      this.transport = new P.Transport(config.rasaUrl, (status) => this.onTransport(status));
+      this.transport = new P.Transport(config.rasaUrl, (status) => this.onTransport(status), {
+        read: () => this.store.session,
+        write: (session) => { this.store.session = session; },
+        changed: (session) => this.stream.open(session, this.store.read('pushedAfter', 0)),
+        identity: () => this.identityToken(),
+      });
       this.panel = new P.Panel(config, {
         submit: (text) => this.send(text, text, true),
         action: (payload, title) => this.send(payload, title, false),
@@ -33,7 +38,7 @@
       if (this.store.read('open', false)) this.open(false);
       window.addEventListener('online', () => this.transport.retryNow());
       this.stream = new P.Stream(config.portalUrl, (message) => this.onPushed(message));
-      this.stream.open(this.store.sender, this.store.read('pushedAfter', 0));
+      this.stream.open(this.store.session, this.store.read('pushedAfter', 0));
     }
 
     /* A message that was not a reply: shown and kept like one, once. */
@@ -78,11 +83,8 @@
       const pending = this.panel.append(this.panel.userMessage(shownAs, true));
       this.panel.scrollToEnd();
       this.panel.setThinking(true);
-      const metadata = { channel: 'web' };
-      const token = this.identityToken();
-      if (token) metadata.identity_token = token;
       try {
-        const replies = await this.transport.send({ sender: this.store.sender, message: message, metadata: metadata });
+        const replies = await this.transport.send({ message: message, metadata: { channel: 'web' } });
         pending.remove();
         const entries = [{ who: 'user', text: shownAs }].concat(replies.map((m) => ({ who: 'bot', msg: m })));
         this.store.append(entries);
@@ -136,18 +138,24 @@
       this.transport.cancel();
       this.failed = null;
       this.store.newConversation();
-      this.stream.open(this.store.sender, 0);
+      this.stream.close();
       this.panel.setStatus('', false);
       this.renderHistory();
       this.panel.input.focus();
     }
 
-    /* A different person logged in: their prefill and exemptions differ, so start afresh. */
-    setIdentity(token) {
+    /* Someone signed in or out: the same conversation goes on, now with (or without) their
+     * prefill and exemptions. The server binds the sign-in to the conversation's session. */
+    async setIdentity(token) {
       const next = token || '';
       if (this.store.read('identity', null) === next) return;
       this.store.write('identity', next);
-      this.newConversation();
+      if (!this.store.session) return;  // bound when the first message opens the session
+      try {
+        await this.transport.ensureSession(false, next);
+      } catch (error) {
+        this.panel.setStatus(S.signInFailed, false);
+      }
     }
 
     /* The printable notice gets its data in the URL fragment: it never reaches a server, and it

@@ -1,13 +1,7 @@
-/* What survives a reload: the conversation id, the rendered messages, the draft and preferences. */
+/* What survives a reload: the conversation's session, the rendered messages, the draft and preferences. */
 (function (W) {
   'use strict';
   const MAX_ENTRIES = 300;
-
-  function newId() {
-    const bytes = new Uint8Array(12);
-    window.crypto.getRandomValues(bytes);
-    return 'web-' + Array.prototype.map.call(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-  }
 
   class Store {
     constructor(prefix) {
@@ -27,11 +21,12 @@
       try { window.localStorage.setItem(this.prefix + key, raw); } catch (e) { this.memory[key] = raw; }
     }
 
-    get sender() {
-      let id = this.read('sender', null);
-      if (!id) { id = newId(); this.write('sender', id); }
-      return id;
-    }
+    /* {conversation_id, session_token, expires_at} from the server, or null before the first message. */
+    get session() { return this.read('session', null); }
+
+    set session(value) { this.write('session', value); }
+
+    get sender() { return (this.session || {}).conversation_id || ''; }
 
     history() { return this.read('history', []); }
 
@@ -41,7 +36,7 @@
     }
 
     newConversation() {
-      this.write('sender', newId());
+      this.write('session', null);
       this.write('history', []);
       this.write('pushedAfter', 0);
       this.write('checked', {});

@@ -10,12 +10,13 @@
       this.source = null;
     }
 
-    /* Listen for one conversation; `after` is the last pushed message already shown. */
-    open(conversationId, after) {
+    /* Listen for one conversation with its session; `after` is the last pushed message shown. */
+    open(session, after) {
       this.close();
-      if (!window.EventSource) return;  // very old browsers: replies still work, pushes wait for a reload
-      const url = this.portalUrl + '/api/v1/conversations/' + encodeURIComponent(conversationId) +
-        '/stream?after=' + encodeURIComponent(String(after || 0));
+      if (!session || !window.EventSource) return;  // no conversation yet, or a very old browser
+      const url = this.portalUrl + '/api/v1/conversations/' + encodeURIComponent(session.conversation_id) +
+        '/stream?after=' + encodeURIComponent(String(after || 0)) +
+        '&session=' + encodeURIComponent(session.session_token);
       this.source = new EventSource(url);
       this.source.onmessage = (event) => {
         let message;

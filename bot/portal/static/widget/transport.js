@@ -1,4 +1,5 @@
-/* The REST channel: POST one message, retry with backoff while the server is unreachable. */
+/* The REST channel: a session token for the conversation (POST /webhooks/rest/session), then one
+ * message at a time with it, retrying with backoff while the server is unreachable. */
 (function (W) {
   'use strict';
   const BACKOFF_MS = [1000, 2000, 4000, 8000, 15000, 30000];
@@ -9,11 +10,36 @@
   class Cancelled extends Error {}
 
   class Transport {
-    constructor(rasaUrl, onStatus) {
+    constructor(rasaUrl, onStatus, session) {
       this.url = rasaUrl + '/webhooks/rest/webhook';
+      this.sessionUrl = rasaUrl + '/webhooks/rest/session';
       this.onStatus = onStatus;  // ({state: 'sending'|'retrying'|'ok'|'offline', attempt, seconds})
+      this.session = session;  // {read() → {conversation_id, session_token}|null, write(s), changed(s)}
       this.wake = null;
       this.generation = 0;
+    }
+
+    /* A session for this conversation: the one held, or a new conversation's. `renew`: the held
+     * token was refused as expired, so ask for a fresh one for the same conversation. */
+    async ensureSession(renew, identityToken) {
+      const held = this.session.read();
+      if (held && !renew && identityToken === undefined) return held;
+      const body = {};
+      if (held) body.session_token = held.session_token;
+      if (identityToken !== undefined) body.identity_token = identityToken;
+      else if (!held) body.identity_token = this.session.identity();
+      const response = await this.request(this.sessionUrl, body, '');
+      if (response.status === 401 && held) {
+        // Too old to renew: a new conversation (the page keeps what was shown).
+        this.session.write(null);
+        return this.ensureSession(false, identityToken);
+      }
+      if (response.status >= 400 && response.status < 500) throw new Rejected('HTTP ' + response.status);
+      if (!response.ok) throw new Error('HTTP ' + response.status);
+      const issued = await response.json();
+      this.session.write(issued);
+      this.session.changed(issued);
+      return issued;
     }
 
     /* Retry now instead of waiting out the backoff (the person pressed 重试, or went online). */
@@ -52,24 +78,32 @@
     }
 
     async post(body) {
-      const abort = new AbortController();
-      const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
-      let response;
-      try {
-        response = await fetch(this.url, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify(body),
-          signal: abort.signal,
-          credentials: 'omit',
-        });
-      } finally {
-        clearTimeout(timer);
+      let session = await this.ensureSession(false);
+      let response = await this.request(this.url, Object.assign({}, body, { sender: session.conversation_id }),
+        session.session_token);
+      if (response.status === 401) {
+        session = await this.ensureSession(true);
+        response = await this.request(this.url, Object.assign({}, body, { sender: session.conversation_id }),
+          session.session_token);
       }
       if (response.status >= 400 && response.status < 500) throw new Rejected('HTTP ' + response.status);
       if (!response.ok) throw new Error('HTTP ' + response.status);  // 5xx: restarting, retry
       const messages = await response.json();
       return Array.isArray(messages) ? messages : [];
+    }
+
+    async request(url, body, token) {
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(), TIMEOUT_MS);
+      const headers = { 'Content-Type': 'application/json' };
+      if (token) headers.Authorization = 'Bearer ' + token;
+      try {
+        return await fetch(url, {
+          method: 'POST', headers: headers, body: JSON.stringify(body), signal: abort.signal, credentials: 'omit',
+        });
+      } finally {
+        clearTimeout(timer);
+      }
     }
   }
 
