@@ -12,11 +12,11 @@ import time
 from functools import partial
 from typing import Any, Dict, List, Optional
 
-from sqlalchemy import Column, Table, select
+from sqlalchemy import Column, Table, func, select
 from sqlalchemy.engine import Connection
 
 from bot.db import Database
-from bot.db.tables import conversations, outbox, transcript
+from bot.db.tables import conversations, outbox, transcript, wechat_identities, wechat_sends, wechat_users
 from bot.dialogue.state import ConversationState
 from bot.sealing import Sealer
 
@@ -45,7 +45,13 @@ async def purge(db: Database, sealer: Sealer, retention_days: int, now: Optional
         rejected = conn.execute(
             outbox.update().where(box.state == "rejected", box.updated_at < cutoff, box.body != "").values(body="")
         ).rowcount
-        return {"conversations": emptied, "transcript_lines": lines, "rejected_applications": rejected}
+        # A WeChat person not heard from since: their sealed openid and sign-in go too.
+        quiet = func.coalesce(wechat_users.c.last_inbound_at, wechat_users.c.created_at) < cutoff
+        conn.execute(wechat_identities.delete().where(
+            wechat_identities.c.conversation_id.in_(select(wechat_users.c.conversation_id).where(quiet))))
+        wechat = conn.execute(wechat_users.delete().where(quiet)).rowcount
+        return {"conversations": emptied, "transcript_lines": lines, "rejected_applications": rejected,
+                "wechat_people": wechat}
 
     counts = await db.run(work, writer=True)
     logger.info("retention (%d days): anonymised %s", retention_days, counts)
@@ -56,7 +62,10 @@ async def rekey(db: Database, sealer: Sealer) -> Dict[str, int]:
     """Every sealed value sealed again under the first data key, in batches."""
     columns = [(conversations, conversations.c.conversation_id, [conversations.c.state]),
                (transcript, transcript.c.id, [transcript.c.text, transcript.c.data]),
-               (outbox, outbox.c.idempotency_key, [outbox.c.body])]
+               (outbox, outbox.c.idempotency_key, [outbox.c.body]),
+               (wechat_users, wechat_users.c.conversation_id, [wechat_users.c.openid]),
+               (wechat_identities, wechat_identities.c.conversation_id, [wechat_identities.c.identity_token]),
+               (wechat_sends, wechat_sends.c.id, [wechat_sends.c.body])]
     counts: Dict[str, int] = {}
     for table, key, sealed in columns:
         done, after = 0, None

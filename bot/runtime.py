@@ -15,6 +15,8 @@ from bot.identity.provider import IdentityUnavailable, provider_from_settings
 from bot.ratings import RatingStore
 from bot.sealing import Sealer
 from bot.settings import Settings, get_settings
+from bot.wechat.delivery import WeChatDelivery
+from bot.wechat.service import build_wechat
 
 logger = logging.getLogger(__name__)
 _dialogue: Optional[Dialogue] = None
@@ -49,7 +51,8 @@ def build_dialogue(settings: Optional[Settings] = None, handoff=None) -> Dialogu
 
 
 def delivery(dialogue: Dialogue) -> Delivery:
-    return Delivery(dialogue.store)
+    wechat = build_wechat(db=dialogue.store.db, sealer=dialogue.store.sealer)  # None when WeChat is off
+    return Delivery(dialogue.store, {"wechat": WeChatDelivery(wechat)} if wechat else {})
 
 
 def install(dialogue: Dialogue) -> None:

@@ -51,6 +51,19 @@ class Settings(BaseSettings):
     identity_url: str = ""
     identity_token: str = ""
 
+    # WeChat mini-program customer-service messages (bot/wechat, bot/channels/wechat.py). In
+    # the embedded profile unset values take the local stand-in's (bot/wechat_standin); in
+    # production the channel is off until token, appid, secret (and the AES key unless the
+    # mode is plain) are set. `wechat_id_key` keys the conversation ids derived from openids.
+    wechat_token: str = ""
+    wechat_aes_key: str = ""
+    wechat_appid: str = ""
+    wechat_secret: str = ""
+    wechat_api_base: str = ""
+    wechat_mode: Literal["", "plain", "compatible", "safe"] = ""
+    wechat_id_key: str = ""
+    wechat_standin_port: int = 5090
+
     rules_dir: Path = ROOT / "rules"
     models_dir: Path = ROOT / "models"
     var_dir: Path = ROOT / "var"

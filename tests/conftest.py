@@ -34,7 +34,8 @@ def engine(catalogue: Catalogue) -> Engine:
 
 
 def stack_settings(var_dir: Path, **overrides: Any) -> Settings:
-    ports = {name: free_port() for name in ("rasa_port", "action_port", "intake_port", "portal_port")}
+    ports = {name: free_port() for name in ("rasa_port", "action_port", "intake_port", "portal_port",
+                                            "wechat_standin_port")}
     return Settings(var_dir=var_dir, **{**ports, **overrides})
 
 

@@ -7,6 +7,7 @@ import time
 
 import pytest
 from cryptography.fernet import Fernet
+from sqlalchemy import text
 
 from bot.db import Database
 from bot.dialogue.stage import Stage
@@ -60,3 +61,22 @@ def test_without_the_key_sealed_data_cannot_be_read(db: Database) -> None:
     talk(ConversationStore(db, Sealer([OLD])), "c", "我叫张测试")
     with pytest.raises(Unreadable):
         asyncio.run(ConversationStore(db, Sealer([NEW])).find("c"))
+
+
+def test_a_wechat_person_is_kept_sealed_resealed_by_rekey_and_forgotten_after_retention(db: Database) -> None:
+    from bot.settings import Settings
+    from bot.wechat.config import wechat_config
+    from bot.wechat.identity import WeChatUsers
+
+    config = wechat_config(Settings(profile="embedded"))
+    old_users, new_users = WeChatUsers(db, config, Sealer([OLD])), WeChatUsers(db, config, Sealer([NEW]))
+    signed_in = asyncio.run(old_users.bind_identity("oSignedIn", "demo-zhang-wei"))
+    asyncio.run(old_users.arrived("oWriter", entering=False))
+    stored = db.call(lambda conn: [row[0] for row in conn.execute(text("SELECT openid FROM wechat_users"))])
+    asyncio.run(rekey(db, Sealer([NEW, OLD])))
+    readable = [asyncio.run(new_users.openid_of(new_users.conversation_id("oWriter"))),
+                asyncio.run(new_users.identity_token(signed_in))]
+    recent = asyncio.run(purge(db, Sealer([NEW]), retention_days=30))["wechat_people"]
+    old = asyncio.run(purge(db, Sealer([NEW]), retention_days=30, now=time.time() + 31 * DAY_S))["wechat_people"]
+    assert (any("oSignedIn" in v or "oWriter" in v for v in stored), readable, recent, old,
+            asyncio.run(new_users.identity_token(signed_in))) == (False, ["oWriter", "demo-zhang-wei"], 0, 2, None)

@@ -108,3 +108,75 @@ ratings = Table(
     Column("stars", Integer),
     Column("comment", Text),
 )
+
+# --- WeChat customer-service messages (bot/wechat) -------------------------------------------
+
+# Who is behind a WeChat conversation. The conversation id is an HMAC of the openid; the openid
+# itself is kept only here, sealed (bot/sealing.py), for the send API. `send_lease_*` lets one
+# process at a time send a conversation's replies, in order.
+wechat_users = Table(
+    "wechat_users",
+    metadata,
+    Column("conversation_id", String(128), primary_key=True),
+    Column("openid", Text, nullable=False),  # sealed
+    Column("created_at", Float, nullable=False),
+    Column("last_inbound_at", Float),  # the person's last message or entry into the session
+    Column("greeted_at", Float),
+    # `session-from` of the mini-program's contact button when the person last entered the chat
+    # (the mini-program puts its conversation id there: the agents' desk links the two).
+    Column("session_from", String(128)),
+    Column("send_lease_owner", String(64)),
+    Column("send_lease_until", Float),
+)
+
+# The sign-in hook: a person signed in to the mini-program (its login, bot/wechat/identity.py)
+# gets the identity token the web widget would send, so prefill and 免提交 work on WeChat too.
+wechat_identities = Table(
+    "wechat_identities",
+    metadata,
+    Column("conversation_id", String(128), primary_key=True),
+    Column("identity_token", Text, nullable=False),  # sealed
+    Column("expires_at", Float),
+    Column("updated_at", Float, nullable=False),
+)
+
+# Pushes already taken: WeChat retries a push it got no answer to (MsgId, or sender + time for
+# events); every process checks here before it handles one.
+wechat_pushes = Table(
+    "wechat_pushes",
+    metadata,
+    Column("push_key", String(200), primary_key=True),
+    Column("received_at", Float, nullable=False),
+    Index("wechat_pushes_received", "received_at"),
+)
+
+# Replies written before they are sent through the send API, sent in order per conversation and
+# retried until WeChat takes them (bot/wechat/outbox.py).
+wechat_sends = Table(
+    "wechat_sends",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(128), nullable=False),
+    Column("body", Text, nullable=False),  # the send API's message without `touser`, JSON, sealed
+    Column("state", String(16), nullable=False),  # pending | sent | failed
+    Column("attempts", Integer, nullable=False, default=0),
+    Column("next_attempt_at", Float, nullable=False),
+    Column("last_error", Text),
+    Column("created_at", Float, nullable=False),
+    Column("sent_at", Float),
+    Index("wechat_sends_due", "state", "next_attempt_at"),
+    Index("wechat_sends_conversation", "conversation_id", "id"),
+)
+
+# The one access token of the app, shared by every process: whoever holds the refresh lease
+# fetches a new one; the others use the stored one (bot/wechat/tokens.py).
+wechat_tokens = Table(
+    "wechat_tokens",
+    metadata,
+    Column("appid", String(64), primary_key=True),
+    Column("access_token", Text),
+    Column("expires_at", Float, nullable=False),
+    Column("fetched_at", Float),
+    Column("lease_owner", String(64)),
+    Column("lease_until", Float),
+)

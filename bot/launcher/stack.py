@@ -12,6 +12,7 @@ from bot.launcher.model import quiet_env
 from bot.launcher.process import Process, StartupError, port_is_free
 from bot.secrets import with_secrets
 from bot.settings import ROOT, Settings
+from bot.wechat.config import WEBHOOK_PATH, wechat_config
 
 REQUEST_MAX_BYTES = 1024 * 1024
 
@@ -27,7 +28,7 @@ class Service:
 
 def services_for(settings: Settings, model: Path) -> List[Service]:
     py = sys.executable
-    return [
+    return wechat_standin(settings) + [
         Service("intake API", settings.intake_port, [py, "-m", "bot.intake"], "/health"),
         Service("action server", settings.action_port, [py, "-m", "bot.action_server"], "/health"),
         Service("portal", settings.portal_port, [py, "-m", "bot.portal"], "/health", "/"),
@@ -40,6 +41,14 @@ def services_for(settings: Settings, model: Path) -> List[Service]:
             "/webhooks/rest/",
         ),
     ]
+
+
+def wechat_standin(settings: Settings) -> List[Service]:
+    """The local WeChat stand-in, when the embedded profile's WeChat channel talks to it."""
+    if settings.profile != "embedded" or settings.wechat_api_base:
+        return []
+    return [Service("WeChat stand-in", settings.wechat_standin_port, [sys.executable, "-m", "bot.wechat_standin"],
+                    "/health", "/_standin/stats")]
 
 
 def child_env(settings: Settings) -> Dict[str, str]:
@@ -105,6 +114,7 @@ class Stack:
             "catalogue API": f"{base}:{s.portal_port}/api/v1/bundles",
             "intake API": f"{base}:{s.intake_port}/applications",
             "action server": f"{base}:{s.action_port}/health",
+            **wechat_urls(s),
         }
 
     def first_exited(self) -> Optional[Process]:
@@ -115,6 +125,16 @@ class Stack:
             process.stop()
 
 
+def wechat_urls(settings: Settings) -> Dict[str, str]:
+    config = wechat_config(settings)
+    if not config.enabled:
+        return {"WeChat channel": f"off ({config.off_reason})"}
+    urls = {"WeChat push URL (mini-program console)": f"{settings.rasa_url}{WEBHOOK_PATH}"}
+    if wechat_standin(settings):
+        urls["chat as a WeChat user (stand-in)"] = f"{settings.portal_url}/dev/wechat"
+    return urls
+
+
 def _port_setting(name: str) -> str:
     return {"intake API": "INTAKE_PORT", "action server": "ACTION_PORT", "portal": "PORTAL_PORT",
-            "Rasa server": "RASA_PORT"}[name]
+            "Rasa server": "RASA_PORT", "WeChat stand-in": "WECHAT_STANDIN_PORT"}[name]

@@ -16,8 +16,10 @@ from bot.portal.catalogue_api import bp as catalogue_api
 from bot.portal.conversation_stream import PushHub
 from bot.portal.conversation_stream import bp as conversation_stream
 from bot.portal.demo_logins import bp as demo_logins
+from bot.portal.dev_wechat import bp as dev_wechat
 from bot.portal.pages import bp as pages
 from bot.portal.static_files import bp as static_files
+from bot.portal.wechat_cards import bp as wechat_cards
 from bot.sealing import Sealer
 from bot.secrets import with_secrets
 from bot.sessions import Sessions
@@ -42,6 +44,9 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     app.blueprint(demo_logins)
     app.blueprint(pages)
     app.blueprint(static_files)
+    app.blueprint(wechat_cards)
+    if settings.profile == "embedded":
+        app.blueprint(dev_wechat)  # chat "as WeChat" through the local stand-in
 
     @app.before_server_start
     async def start_push_hub(app: Sanic, _loop) -> None:

@@ -49,10 +49,10 @@ def render(name: str, **values: str) -> str:
     return page
 
 
-def page(request: Request, name: str) -> HTTPResponse:
+def page(request: Request, name: str, status: int = 200) -> HTTPResponse:
     settings: Settings = request.app.ctx.settings
     body = render(name, RASA_URL=settings.rasa_url, PORTAL_URL=settings.portal_url)
-    return response.html(body, headers={
+    return response.html(body, status=status, headers={
         "Content-Security-Policy": content_security_policy(settings),
         "X-Content-Type-Options": "nosniff",
         "Referrer-Policy": "no-referrer",

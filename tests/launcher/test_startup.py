@@ -24,7 +24,8 @@ pytestmark = pytest.mark.servers
 
 def _env(tmp_path: Path, **extra: str) -> Dict[str, str]:
     ports = {
-        f"BOT_{name.upper()}": str(free_port()) for name in ("rasa_port", "action_port", "intake_port", "portal_port")
+        f"BOT_{name.upper()}": str(free_port())
+        for name in ("rasa_port", "action_port", "intake_port", "portal_port", "wechat_standin_port")
     }
     return {**os.environ, **ports, "BOT_VAR_DIR": str(tmp_path / "var"), **extra}
 

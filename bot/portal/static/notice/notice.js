@@ -1,5 +1,6 @@
 /* Renders the one-time notice from the data the widget put in the URL fragment (#…): the last
- * `bundle` and `materials_notice` messages. Everything is set as text. */
+ * `bundle` and `materials_notice` messages, and the `form` when there is one (the WeChat card,
+ * bot/portal/wechat_cards.py, opens both). Everything is set as text. */
 (function () {
   'use strict';
   const $ = (selector) => document.querySelector(selector);
@@ -22,6 +23,7 @@
     count: '{n} 项', days: '{n} 个工作日', sameDay: '即办（当场办结）', legal: '（法定 {n} 个工作日）',
     tripsValue: '{n} 次', free: '免费', fee: '{n} 元',
     itemColumns: ['事项', '办理部门', '窗口 / 地址', '办理方式', '跑动次数', '办理时限', '费用'],
+    formEmpty: '待填写',
   };
   const fmt = (template, values) => String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
 
@@ -37,7 +39,9 @@
     if (!raw) return null;
     try {
       const data = JSON.parse(decodeURIComponent(raw));
-      return data && data.notice && Array.isArray(data.notice.materials) ? data : null;
+      const notice = data && data.notice && Array.isArray(data.notice.materials);
+      const form = data && data.form && Array.isArray(data.form.fields);
+      return notice || form ? data : null;
     } catch (error) {
       return null;
     }
@@ -128,12 +132,28 @@
     $('#materials-section').hidden = false;
   }
 
+  function renderForm(form) {
+    const body = $('#form-fields');
+    form.fields.forEach((f) => {
+      const row = el('tr');
+      const label = el('th', f.label);
+      label.setAttribute('scope', 'row');
+      row.appendChild(label);
+      row.appendChild(el('td', f.value === null || f.value === undefined || f.value === '' ? L.formEmpty : f.value));
+      row.appendChild(el('td', f.source_label || ''));
+      body.appendChild(row);
+    });
+    $('#form-section').hidden = false;
+  }
+
   async function main() {
     $('#print').addEventListener('click', () => window.print());
     $('#generated').textContent = new Date().toLocaleString('zh-CN', { hour12: false });
     const data = readData();
     if (!data) { $('#empty').hidden = false; return; }
-    const notice = data.notice;
+    if (data.form && Array.isArray(data.form.fields)) renderForm(data.form);
+    const notice = data.notice && Array.isArray(data.notice.materials) ? data.notice : null;
+    if (!notice) return;
     const entry = await catalogueEntry(notice.bundle_id);
     const legalDays = {};
     ((entry && entry.items) || []).forEach((i) => { legalDays[i.item_id] = i.legal_days; });

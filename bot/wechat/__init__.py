@@ -1,0 +1,1 @@
+"""WeChat mini-program customer-service messages: settings, push protocol, sending, identity."""
