@@ -1,4 +1,5 @@
-"""Command line: `python -m bot run|train|shell|rules check|rules graph <id>|guide <id>|conversation show <id>`."""
+"""Command line: `python -m bot run|train|shell|rules check|rules graph <id>|guide <id>|conversation show <id>|
+desk add-agent <login>|callbacks list`."""
 
 from __future__ import annotations
 
@@ -98,6 +99,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     show = conversation_sub.add_parser("show", help="print its transcript (masked), stage and mode")
     show.add_argument("conversation_id")
     conversation.set_defaults(handler=_conversation)
+
+    from bot.desk.cli import register as register_desk
+
+    register_desk(sub)
 
     for name, text in (("run", "start every service (the embedded default)"),
                        ("train", "train the model if its inputs changed"),

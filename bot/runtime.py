@@ -7,6 +7,8 @@ from typing import Optional
 
 from bot.catalogue import load_catalogue
 from bot.db import open_database
+from bot.desk.queue import DeskQueue
+from bot.desk.rules import desk_rules
 from bot.dialogue.delivery import Delivery
 from bot.dialogue.handler import Dialogue
 from bot.dialogue.services import Services
@@ -42,14 +44,16 @@ def build_engine(settings: Settings) -> Engine:
     return engine
 
 
-def build_dialogue(settings: Optional[Settings] = None, handoff=None) -> Dialogue:
+def build_dialogue(settings: Optional[Settings] = None, handoff=None, engine: Optional[Engine] = None) -> Dialogue:
+    """`engine`: a process that already loaded the catalogue (the portal, for the desk) shares it."""
     settings = settings or get_settings()
     db = open_database(settings.db_url)
     services = Services(
-        engine=build_engine(settings),
+        engine=engine or build_engine(settings),
         identity=_SafeIdentity(provider_from_settings(settings)),
         handoff=handoff,
         ratings=RatingStore(db),
+        desk=DeskQueue(db, desk_rules(settings.rules_dir), settings.desk_agent_timeout_s),
     )
     return Dialogue(services, ConversationStore(db))
 

@@ -38,6 +38,13 @@ class Settings(BaseSettings):
     identity_url: str = ""
     identity_token: str = ""
 
+    # The agent desk (bot/desk): an agent whose desk page stops polling this long (a closed
+    # tab) loses the conversations they hold back to the queue.
+    desk_agent_timeout_s: float = Field(30.0, gt=0)
+    # SMS to callers (bot/sms): a real gateway's URL and key; empty URL = the local stand-in.
+    sms_url: str = ""
+    sms_key: str = "change-me-sms-key"
+
     rules_dir: Path = ROOT / "rules"
     models_dir: Path = ROOT / "models"
     var_dir: Path = ROOT / "var"

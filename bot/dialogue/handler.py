@@ -3,7 +3,11 @@
 A turn holds the conversation in the store, records what the person sent, runs the one step
 the table (bot/dialogue/table.py) names for the stage and intent, and saves the new state,
 the choices shown and the transcript together. Whatever goes wrong, the person gets a polite
-sentence and the saved conversation stays as it was."""
+sentence and the saved conversation stays as it was.
+
+While the person waits for the desk or an agent holds the conversation (mode waiting | agent),
+the table does not answer: steps/handoff.py does. An agent acting for the person (bot/desk) runs
+the table in any mode; that turn records nothing itself: the desk delivers what it says."""
 
 from __future__ import annotations
 
@@ -17,6 +21,7 @@ from bot.dialogue.context import Context
 from bot.dialogue.services import Services
 from bot.dialogue.stage import Mode, Stage
 from bot.dialogue.state import ConversationState
+from bot.dialogue.steps import handoff
 from bot.dialogue.store import Conversation, ConversationBusy, ConversationStore, LeaseLost
 from bot.dialogue.turn import Incoming, Turn
 from bot.engine.outcome import mask_value
@@ -33,35 +38,47 @@ class Dialogue:
         self.services = services
         self.store = store
 
-    async def handle(self, incoming: Incoming, today: Optional[date] = None) -> Turn:
+    async def handle(self, incoming: Incoming, today: Optional[date] = None, agent_no: Optional[str] = None) -> Turn:
+        """`agent_no`: staff act for the person (answer, correct, submit) whatever the mode."""
         try:
             async with self.store.turn(incoming.sender_id, incoming.channel or "rest") as conversation:
-                return await self._run(conversation, incoming, today)
-        except ConversationBusy:
-            return self._apology("conversation_busy")
-        except (DatabaseUnavailable, LeaseLost):
-            return self._apology("try_again_later")
-        except Exception:  # noqa: BLE001 - a citizen never sees a traceback; nothing was saved
-            logger.exception("turn failed for conversation %s", (incoming.sender_id or "")[:12])
-            return self._apology("default")
+                return await self._run(conversation, incoming, today, agent_no)
+        except Exception as error:  # noqa: BLE001 - a citizen never sees a traceback; nothing was saved
+            if agent_no is not None:
+                raise  # the desk tells the agent; the person hears nothing of it
+            return self._failed(incoming, error)
 
-    async def _run(self, conversation: Conversation, incoming: Incoming, today: Optional[date]) -> Turn:
+    def _failed(self, incoming: Incoming, error: Exception) -> Turn:
+        if isinstance(error, ConversationBusy):
+            return self._apology("conversation_busy")
+        if isinstance(error, (DatabaseUnavailable, LeaseLost)):
+            return self._apology("try_again_later")
+        logger.exception("turn failed for conversation %s", (incoming.sender_id or "")[:12])
+        return self._apology("default")
+
+    async def _run(self, conversation: Conversation, incoming: Incoming, today: Optional[date],
+                   agent_no: Optional[str]) -> Turn:
         ctx = Context(self.services, conversation.state, incoming, today)
         ctx.mode = conversation.mode
         conversation.turn += 1
         conversation.channel = incoming.channel or conversation.channel
-        conversation.log("person", self._as_recorded(ctx, conversation))
-        if ctx.mode is Mode.WAITING:
-            ctx.mode = Mode.BOT  # nobody took over (yet): the person carries on with the bot
-        step = table.step_for(ctx.state.stage, incoming.intent or "nlu_fallback")
-        await step(ctx)
-        if not ctx.turn.says:
-            ctx.say("ask_need") if ctx.state.stage is Stage.IDLE else ctx.say("default")
+        if agent_no is None:
+            conversation.log("person", self._as_recorded(ctx, conversation))
+        # -- desk (P11): waiting for or held by a person at the desk, the table does not answer
+        if agent_no is None and ctx.mode is not Mode.BOT:
+            await handoff.while_held(ctx)
+        else:
+            step = table.step_for(ctx.state.stage, incoming.intent or "nlu_fallback")
+            await step(ctx)
+            if not ctx.turn.says:
+                ctx.say("ask_need") if ctx.state.stage is Stage.IDLE else ctx.say("default")
         conversation.state, conversation.mode = ctx.state, ctx.mode
-        conversation.offered = [b for say in ctx.turn.says for b in say.buttons]
-        for say in ctx.turn.says:
-            data = {k: v for k, v in (("buttons", say.buttons), ("custom", say.custom)) if v}
-            conversation.log("bot", say.text, data or None)
+        if ctx.turn.says:  # a silent turn (an agent holds it) keeps the choices last shown
+            conversation.offered = [b for say in ctx.turn.says for b in say.buttons]
+        if agent_no is None:
+            for say in ctx.turn.says:
+                data = {k: v for k, v in (("buttons", say.buttons), ("custom", say.custom)) if v}
+                conversation.log("bot", say.text, data or None)
         return ctx.turn
 
     def _as_recorded(self, ctx: Context, conversation: Conversation) -> str:

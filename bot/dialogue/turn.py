@@ -46,6 +46,8 @@ class Incoming:
     identity_token: Optional[str] = None
     channel: str = "rest"
     confidence: Optional[float] = None
+    # 帮办代办: staff submit for the person: {"agent_id", "consent_method"} (bot/desk)
+    proxy: Optional[Dict[str, str]] = None
 
     def entity(self, name: str) -> Any:
         for entity in self.entities:

@@ -10,6 +10,7 @@ from sanic.response import HTTPResponse
 from bot import heap
 from bot.catalogue import load_catalogue
 from bot.db import open_database
+from bot.desk.app import install as install_desk
 from bot.dialogue.store import ConversationStore
 from bot.engine.engine import Engine
 from bot.engine.routing_examples import load_routing_examples
@@ -38,6 +39,7 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     app.blueprint(demo_logins)
     app.blueprint(pages)
     app.blueprint(static_files)
+    install_desk(app, settings)  # the agent desk at /desk (bot/desk)
 
     @app.before_server_start
     async def start_push_hub(app: Sanic, _loop) -> None:

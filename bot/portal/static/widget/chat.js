@@ -22,6 +22,7 @@
         retry: () => this.retry(),
         draft: (text) => this.store.write('draft', text),
       });
+      this.holding = new P.handoff.Holding();
       this.cardContext = {
         send: (payload, shownAs) => this.send(payload, shownAs, false),
         store: this.store,
@@ -49,6 +50,7 @@
 
     renderHistory() {
       this.panel.clear();
+      this.holding.reset();
       // The greeting is the widget's own, not the bot's: drawn first every time, never stored.
       this.renderWelcome();
       this.store.history().forEach((entry) => this.render(entry));
@@ -61,7 +63,9 @@
 
     render(entry) {
       if (entry.who === 'user') return this.panel.append(this.panel.userMessage(entry.text, false));
-      return this.panel.append(P.cards.botMessage(entry.msg || {}, this.cardContext));
+      const node = this.panel.append(P.cards.botMessage(entry.msg || {}, this.cardContext));
+      this.holding.shown(entry, node, this.panel.log);  // 转人工: an agent holding it disables buttons
+      return node;
     }
 
     identityToken() {
