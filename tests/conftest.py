@@ -36,8 +36,9 @@ def engine(catalogue: Catalogue) -> Engine:
 
 def stack_settings(var_dir: Path, **overrides: Any) -> Settings:
     ports = {name: free_port() for name in ("rasa_port", "action_port", "intake_port", "portal_port")}
+    # desk_agent_timeout_s: an agent's closed tab loses their conversations within seconds, not half a minute
     return Settings(var_dir=var_dir, rasa_token="test-rasa-token", intake_token="test-intake-token",
-                    **{**ports, **overrides})
+                    desk_agent_timeout_s=6.0, **{**ports, **overrides})
 
 
 @pytest.fixture(scope="session")

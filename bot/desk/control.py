@@ -28,6 +28,7 @@ _h, _s = desk_handoffs.c, staff.c
 # actions (上一步, 修改答案, 材料) and corrections of an answer or a field.
 _FREE_INTENTS = ("go_back", "change_answer", "correct_field", "ask_materials")
 MAX_MESSAGE = 1000
+NAME_SOURCES = ("name", "legal_representative")  # form fields holding a person's name (masked like the dialogue)
 
 
 class DeskError(Exception):
@@ -63,7 +64,7 @@ def _masked(desk: Desk, field_id: Optional[str], value: str) -> str:
     definition = desk.engine.catalogue.fields.get(field_id or "")
     if definition is None:
         return mask_text(value)
-    if any(src.identity in ("name", "legal_representative") for src in definition.sources):
+    if any(src.identity in NAME_SOURCES for src in definition.sources):
         return mask_name(value)
     return mask_value(definition.type, value) or value
 
@@ -100,8 +101,11 @@ async def take(desk: Desk, who: Staff, conversation_id: str) -> Handoff:
     conversation = await _conversation(desk, conversation_id)
     now = desk.clock()
     async with desk.store.turn(conversation_id, conversation.channel) as held:
-        if held.mode is not Mode.WAITING:  # the person stopped waiting a moment ago
-            raise DeskError("not_waiting")
+        latest = await desk.queue.open_row(conversation_id)
+        if latest is not None and latest.state == "taken":
+            raise DeskError("taken", holder=latest.agent_id)
+        if latest is None or latest.id != row.id or held.mode is not Mode.WAITING:
+            raise DeskError("not_waiting")  # the person stopped waiting a moment ago
         won = await desk.db.run(lambda conn: conn.execute(
             desk_handoffs.update().where(_h.id == row.id, _h.state == "waiting")
             .values(state="taken", agent_id=who.staff_id, taken_at=now)).rowcount, writer=True)
@@ -113,6 +117,10 @@ async def take(desk: Desk, who: Staff, conversation_id: str) -> Handoff:
             .values(first_taken_at=now)), writer=True)
         held.mode = Mode.AGENT
         held.state.handoff = {"kind": "agent", "agent_no": who.staff_id, "reason": row.reason}
+    # The choices of the pending step again (while waiting, the queue's buttons were the last
+    # shown): the agent's screen offers them; nothing of this turn reaches the person.
+    await desk.dialogue.handle(Incoming(text="/resume", intent="resume", sender_id=conversation_id,
+                                        channel=conversation.channel), agent_no=who.staff_id)
     await desk.delivery.push(conversation_id, [{
         "text": desk.message("handoff_agent_joined", agent_no=who.staff_id),
         "custom": handoff_custom("agent_joined", state="agent", agent_no=who.staff_id),

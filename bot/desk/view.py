@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from bot.db.tables import desk_notes
 from bot.desk.accounts import Staff
-from bot.desk.control import DeskError
+from bot.desk.control import NAME_SOURCES, DeskError
 from bot.desk.desk import CITIZEN_LEFT_S, Desk
 from bot.desk.guided import caller_view, read_context, sms_sent
 from bot.desk.queue import Handoff
@@ -22,7 +22,7 @@ from bot.dialogue.stage import Stage
 from bot.dialogue.state import ConversationState
 from bot.dialogue.steps.form import form_lines
 from bot.engine.outcome import FieldLine, mask_value
-from bot.privacy import mask_text
+from bot.privacy import mask_name, mask_text
 
 ROUTING = (Stage.IDLE, Stage.CHOOSING, Stage.CONFIRMING)
 ANSWERS_IN_QUEUE = 4
@@ -140,17 +140,21 @@ async def bot_context(desk: Desk, conversation_id: str, offered: List[Dict[str, 
         outcome = await ctx.outcome()
         out["notice"] = materials_custom(cat, outcome)
         out["summary"] = bundle_custom(cat, outcome)
-        lines = [_shown(line, state.form.get(line.field_id)) for line in await form_lines(ctx)]
+        lines = [_shown(cat, line, state.form.get(line.field_id)) for line in await form_lines(ctx)]
         out["form"] = form_custom(cat, outcome.bundle_id, lines, outcome.prefill_ratio)
     return out
 
 
-def _shown(line: FieldLine, typed: Optional[str]) -> FieldLine:
-    """A value typed for the person (or by them) laid over the prefilled one, masked for display."""
-    if not typed:
-        return line
-    return FieldLine(line.field_id, line.label, line.type, typed, mask_value(line.type, typed), "applicant", None,
-                     line.required, line.options, line.hint)
+def _shown(cat: Any, line: FieldLine, typed: Optional[str]) -> FieldLine:
+    """A value typed for the person (or by them) laid over the prefilled one, masked for display
+    (names too: the desk shows them whole only when revealed)."""
+    value, source = (typed, "applicant") if typed else (line.value, line.source)
+    display = mask_value(line.type, value) if value else line.display
+    definition = cat.fields.get(line.field_id)
+    if value and definition and any(src.identity in NAME_SOURCES for src in definition.sources):
+        display = mask_name(value)
+    return FieldLine(line.field_id, line.label, line.type, value, display, source, line.source_detail if not typed
+                     else None, line.required, line.options, line.hint)
 
 
 async def reveal(desk: Desk, who: Staff, conversation_id: str, what: str) -> Dict[str, Any]:

@@ -33,6 +33,8 @@
     container.textContent = '';
     const c = view.context;
     if (!c) return;
+    container.setAttribute('data-stage', c.stage || '');
+    container.setAttribute('data-pending-field', c.pending_field || '');
     const canAct = view.mine;
     const parts = [];
 
