@@ -67,3 +67,14 @@ def test_an_unknown_time_zone_is_refused() -> None:
 def test_every_canned_reply_and_consent_method_has_an_id_and_words() -> None:
     assert (len(RULES.canned) >= 3, all(c.text for c in RULES.canned),
             RULES.consent_label("phone_verbal_recorded") is not None) == (True, True, True)
+
+
+def test_rules_check_names_a_broken_desk_file(tmp_path) -> None:
+    import shutil
+
+    from bot.catalogue.lint import check
+
+    shutil.copytree(ROOT / "rules", tmp_path / "rules")
+    desk = tmp_path / "rules" / "desk.yml"
+    desk.write_text(desk.read_text(encoding="utf-8").replace("hotline: \"12345\"", "hotline: \"\""), encoding="utf-8")
+    assert [(p.file, p.path) for p in check(tmp_path / "rules") if p.severity == "error"] == [("desk.yml", "hotline")]
