@@ -186,3 +186,40 @@ def _drive_to_consent(agent: StaffSession, cid: str) -> None:
             body = {"text": "2026年11月10日"}
         assert agent.post(f"/conversations/{cid}/act", body).status_code == 200
     raise AssertionError("no consent question after 60 steps")
+
+
+def test_a_supervisor_observes_a_conversation_another_agent_holds_and_an_agent_may_not(
+        desk_portal: DeskPortal) -> None:
+    holder = desk_portal.session(desk_portal.staff())
+    other = desk_portal.session(desk_portal.staff())
+    chief = desk_portal.session(desk_portal.staff(role="supervisor"))
+    cid = holder.post("/guided", {"phone": CALLER}).json()["conversation_id"]
+    observed = chief.get(f"/conversations/{cid}")
+    assert (observed.status_code, observed.json()["mine"], observed.json()["holder"] is not None,
+            other.get(f"/conversations/{cid}").status_code,
+            chief.post(f"/conversations/{cid}/act", {"text": "我来"}).json()["error"]) == (
+        200, False, True, 403, "not_yours")
+
+
+def test_private_notes_stay_on_the_desk(desk_portal: DeskPortal) -> None:
+    agent = desk_portal.session(desk_portal.staff())
+    cid = agent.post("/guided", {"phone": CALLER}).json()["conversation_id"]
+    agent.post(f"/conversations/{cid}/notes", {"text": "来电人耳背，说话要慢"})
+    seen = agent.get(f"/conversations/{cid}").json()
+    assert ([n["text"] for n in seen["notes"]], [line["text"] for line in seen["lines"]]) == (
+        ["来电人耳背，说话要慢"], [])
+
+
+def test_a_ticket_is_opened_owned_noted_and_closed_with_a_result(desk_portal: DeskPortal) -> None:
+    agent_staff = desk_portal.staff()
+    agent = desk_portal.session(agent_staff)
+    opened = agent.post("/tickets", {"kind": "unresolved", "subject": "异地社保转移办不成，需部门核实",
+                                     "phone": CALLER, "due_hours": 4}).json()
+    agent.post(f"/tickets/{opened['id']}/notes", {"text": "已联系人社局"})
+    closed = agent.post(f"/tickets/{opened['id']}/close", {"result": "已回电说明办理途径"}).json()
+    again = agent.post(f"/tickets/{opened['id']}/close", {"result": "再办一次"})
+    notes = agent.get(f"/tickets/{opened['id']}/notes").json()["notes"]
+    assert (opened["ticket_no"].startswith("GD-"), opened["owner_id"], opened["phone"], closed["state"],
+            closed["result"], [n["text"] for n in notes], again.json()["error"]) == (
+        True, agent_staff.staff_id, "138****4321", "closed", "已回电说明办理途径", ["已联系人社局"], "closed")
+    assert opened["due_at"] - opened["created_at"] == pytest.approx(4 * 3600, abs=5)
