@@ -40,7 +40,6 @@ async def config(request: Request) -> HTTPResponse:
         "rating_levels": [{"stars": n, "label": rules.rating_levels[n]}
                           for n in sorted(rules.rating_levels, reverse=True)],
         "ticket_kinds": rules.ticket_kinds,
-        "csrf": request.ctx.session.csrf,
     })
 
 

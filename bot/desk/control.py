@@ -80,7 +80,8 @@ async def _conversation(desk: Desk, conversation_id: str):
     return conversation
 
 
-async def _holder(desk: Desk, who: Staff, conversation_id: str) -> Handoff:
+async def holding(desk: Desk, who: Staff, conversation_id: str) -> Handoff:
+    """The conversation's open queue row, if this agent holds it; else DeskError("not_yours")."""
     row = await desk.queue.open_row(conversation_id)
     if row is None or row.state != "taken" or row.agent_id != who.staff_id:
         raise DeskError("not_yours", holder=row.agent_id if row else None)
@@ -143,7 +144,7 @@ async def take_next(desk: Desk, who: Staff) -> Optional[Handoff]:
 
 async def give_back(desk: Desk, who: Staff, conversation_id: str) -> None:
     """The bot answers again, starting with the question that was pending."""
-    row = await _holder(desk, who, conversation_id)
+    row = await holding(desk, who, conversation_id)
     conversation = await _conversation(desk, conversation_id)
     async with desk.store.turn(conversation_id, conversation.channel) as held:
         done = await desk.db.run(lambda conn: conn.execute(
@@ -164,7 +165,7 @@ async def give_back(desk: Desk, who: Staff, conversation_id: str) -> None:
 
 async def close(desk: Desk, who: Staff, conversation_id: str) -> None:
     """End a guided phone session (nothing goes back to a bot: the caller is on the phone)."""
-    row = await _holder(desk, who, conversation_id)
+    row = await holding(desk, who, conversation_id)
     conversation = await _conversation(desk, conversation_id)
     async with desk.store.turn(conversation_id, conversation.channel) as held:
         await desk.db.run(lambda conn: conn.execute(
@@ -178,7 +179,7 @@ async def close(desk: Desk, who: Staff, conversation_id: str) -> None:
 
 
 async def say(desk: Desk, who: Staff, conversation_id: str, text: str, canned_id: Optional[str] = None) -> None:
-    row = await _holder(desk, who, conversation_id)
+    row = await holding(desk, who, conversation_id)
     if row.kind == "guided":
         raise DeskError("phone_session")  # the caller is on the phone: nothing to write to
     if canned_id:
@@ -195,7 +196,7 @@ async def act(desk: Desk, who: Staff, conversation_id: str, *, payload: Optional
               proxy: Optional[Dict[str, str]] = None) -> List[Say]:
     """Do for the person what they would do in the widget: press a button the bot offered (or an
     always-available action), or type an answer. The bot's replies reach the person as usual."""
-    await _holder(desk, who, conversation_id)
+    await holding(desk, who, conversation_id)
     conversation = await _conversation(desk, conversation_id)
     if payload:
         offered = {b.get("payload"): b.get("title") for b in conversation.offered}

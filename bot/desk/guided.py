@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.db.tables import desk_handoffs, notice_links, sms_messages
 from bot.desk.accounts import Staff
-from bot.desk.control import DeskError, _holder, act
+from bot.desk.control import DeskError, act, holding
 from bot.desk.desk import Desk
 from bot.desk.queue import Handoff
 from bot.desk.tickets import Ticket
@@ -62,7 +62,7 @@ async def read_context(desk: Desk, conversation_id: str) -> Context:
 async def send_notice(desk: Desk, who: Staff, conversation_id: str, phone: Optional[str] = None) -> Dict[str, Any]:
     """The 一次性告知单 by SMS: a snapshot of the notice behind a short link; only once the notice
     is complete (everything that decides it has been answered)."""
-    row = await _holder(desk, who, conversation_id)
+    row = await holding(desk, who, conversation_id)
     phone = normalize_mobile(phone or row.caller_phone or "")
     if not is_valid_mobile(phone):
         raise DeskError("bad_phone", 400)
@@ -95,7 +95,7 @@ async def notice_payload(desk: Desk, token: str) -> Optional[str]:
 async def submit(desk: Desk, who: Staff, conversation_id: str, consent_method: str) -> Dict[str, Any]:
     """Submit for the person (stage consent): marked 代办 with the agent and how consent was given;
     a caller on the phone gets the receipt by SMS."""
-    row = await _holder(desk, who, conversation_id)
+    row = await holding(desk, who, conversation_id)
     if desk.rules.consent_label(consent_method) is None:
         raise DeskError("bad_consent_method", 400)
     ctx = await read_context(desk, conversation_id)
@@ -123,7 +123,7 @@ async def submit(desk: Desk, who: Staff, conversation_id: str, consent_method: s
 
 async def rate(desk: Desk, who: Staff, conversation_id: str, stars: int, comment: str = "") -> Optional[Ticket]:
     """The caller's 好差评 as they said it on the phone; a 差评 gets its 回访 ticket at once."""
-    await _holder(desk, who, conversation_id)
+    await holding(desk, who, conversation_id)
     if stars not in desk.rules.rating_levels:
         raise DeskError("bad_rating", 400)
     ctx = await read_context(desk, conversation_id)

@@ -150,31 +150,6 @@ def desk_portal(tmp_path_factory: pytest.TempPathFactory):
         portal.process.stop()
 
 
-# -- browsers ---------------------------------------------------------------------------------------
-
-from tests.portal.conftest import browser, open_widget  # noqa: E402,F401 - Debian chromium, the widget driver
-
-
-@pytest.fixture
-def desk_page(browser):  # noqa: F811 - the fixture imported above
-    """desk_page(url) -> DeskPage in its own browser context (another person's computer)."""
-    from tests.desk.driver import DeskPage
-
-    contexts = []
-
-    def factory(url: str) -> DeskPage:
-        page = DeskPage.open(browser, url, ROOT / "test-artifacts" / "desk")
-        contexts.append(page.page.context)
-        return page
-
-    yield factory
-    for context in contexts:
-        try:
-            context.close()
-        except Exception:  # noqa: BLE001 - a test closed it itself (the agent who closes the tab)
-            pass
-
-
 def stack_staff(stack, role: str = "agent", capacity: int = 3) -> Staff:
     """An account in the running stack's database, as `python -m bot desk add-agent` makes one."""
     db = Database(stack.settings.db_url)

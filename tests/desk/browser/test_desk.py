@@ -255,7 +255,7 @@ def test_a_citizen_who_leaves_is_shown_as_gone_on_the_desk(open_widget, desk_pag
 
 def test_a_newcomer_takes_over_their_own_widget_conversation_from_a_second_tab(browser, stack) -> None:
     """What `make run` prints for the embedded profile: the desk URL and the demo login."""
-    from tests.desk.driver import DeskPage
+    from tests.desk.browser.driver import DeskPage
     from tests.portal.driver import Widget
 
     db = Database(stack.settings.db_url)
