@@ -162,6 +162,7 @@ desk_handoffs = Table(
     Column("ended_at", Float),
     Column("agent_id", String(16)),
     Column("citizen_seen_at", Float),  # the person's widget last had its stream open
+    Column("told_nobody_at", Float),  # the person waiting was told that nobody is online any more
     Column("caller_phone", String(32)),  # guided sessions: the caller's number, for SMS
     Column("caller_name", String(64)),  # as given on the phone
     Index("desk_handoffs_state", "state", "requested_at"),

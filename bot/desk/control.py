@@ -17,7 +17,7 @@ from bot.db.tables import desk_handoffs, staff
 from bot.desk.accounts import Staff
 from bot.desk.desk import Desk
 from bot.desk.queue import Handoff, handoff_of
-from bot.dialogue.messages import Say, handoff_custom
+from bot.dialogue.messages import Say, button, handoff_custom
 from bot.dialogue.stage import Mode, Stage
 from bot.dialogue.turn import Incoming
 from bot.engine.outcome import mask_value
@@ -28,6 +28,7 @@ _h, _s = desk_handoffs.c, staff.c
 # actions (上一步, 修改答案, 材料) and corrections of an answer or a field.
 _FREE_INTENTS = ("go_back", "change_answer", "correct_field", "ask_materials")
 MAX_MESSAGE = 1000
+GRACE_S = 5.0  # an agent reloading the desk page is not "nobody online"
 NAME_SOURCES = ("name", "legal_representative")  # form fields holding a person's name (masked like the dialogue)
 
 
@@ -230,6 +231,29 @@ async def act(desk: Desk, who: Staff, conversation_id: str, *, payload: Optional
 
 
 # -- the janitor -----------------------------------------------------------------------------
+
+
+async def tell_nobody_online(desk: Desk) -> int:
+    """People still waiting when no agent is online any more are told so once, with the hotline
+    and a call back on offer (the expected wait they were given no longer holds)."""
+    if (await desk.queue.availability()).agents_online:
+        return 0
+    now = desk.clock()
+    query = select(desk_handoffs).where(_h.state == "waiting", _h.told_nobody_at.is_(None),
+                                        _h.requested_at < now - GRACE_S)
+    rows = [handoff_of(r) for r in await desk.db.run(lambda conn: conn.execute(query).all())]
+    cat = desk.engine.catalogue
+    buttons = [button(cat.label("button", "callback"), "ask_human", value="callback"),
+               button(cat.label("button", "leave_queue"), "resume")]
+    for row in rows:
+        await desk.db.run(lambda conn, row_id=row.id: conn.execute(
+            desk_handoffs.update().where(_h.id == row_id).values(told_nobody_at=now)), writer=True)
+        await desk.delivery.push(row.conversation_id, [{
+            "text": desk.message("handoff_nobody_now", hotline=desk.rules.hotline), "buttons": buttons,
+            "custom": handoff_custom("nobody_online", state="callback"),
+        }])
+    return len(rows)
+
 
 
 async def requeue_lost(desk: Desk) -> int:

@@ -71,7 +71,7 @@ class Desk:
             self._task = None
 
     async def _janitor(self) -> None:
-        from bot.desk.control import requeue_lost
+        from bot.desk.control import requeue_lost, tell_nobody_online
 
         rounds = 0
         while True:
@@ -80,6 +80,7 @@ class Desk:
             try:
                 await self.queue.seen(self.watched())
                 await requeue_lost(self)
+                await tell_nobody_online(self)
                 if rounds % REVISIT_EVERY == 1:
                     opened = await self.tickets.revisit_bad_ratings()
                     if opened:

@@ -174,3 +174,26 @@ def test_every_take_and_give_back_is_audited(local: LocalDesk) -> None:
     entries = local.run(local.desk.audit.recent(conversation_id=sender))
     assert [(e.staff_id, e.action) for e in reversed(entries)] == [(agent.staff_id, "take"),
                                                                    (agent.staff_id, "give_back")]
+
+
+def test_people_waiting_when_every_agent_has_gone_are_told_once_and_offered_a_call_back(local: LocalDesk) -> None:
+    agent = local.staff()
+    sender = local.citizen_waiting()
+    local.run(local.desk.accounts.set_presence(agent.staff_id, "away"))
+    local.now += 10
+    told = [local.run(control.tell_nobody_online(local.desk)), local.run(control.tell_nobody_online(local.desk))]
+    speaker, text, data = _pushed(local, sender)[-1]
+    assert (told, "都不在线" in text, [b["payload"] for b in data["buttons"]]) == (
+        [1, 0], True, ['/ask_human{"value":"callback"}', "/resume"])
+    local.say(sender, '/ask_human{"value":"callback"}')
+    local.say(sender, "13800005555", "answer")
+    tickets = local.run(local.desk.tickets.listing(kind="callback"))
+    assert [(t.phone, t.conversation_id) for t in tickets] == [("13800005555", sender)]
+
+
+def test_nobody_is_told_while_an_agent_is_online(local: LocalDesk) -> None:
+    agent = local.staff()
+    local.citizen_waiting()
+    local.now += 6  # waited past the grace, and the agent's desk page just polled
+    local.run(local.desk.accounts.heartbeat(agent.staff_id))
+    assert local.run(control.tell_nobody_online(local.desk)) == 0
