@@ -124,7 +124,7 @@ async def take(desk: Desk, who: Staff, conversation_id: str) -> Handoff:
     await desk.dialogue.handle(Incoming(text="/resume", intent="resume", sender_id=conversation_id,
                                         channel=conversation.channel), agent_no=who.staff_id)
     await desk.delivery.push(conversation_id, [{
-        "text": desk.message("handoff_agent_joined", agent_no=who.staff_id),
+        "text": desk.messages.get("handoff_agent_joined", "").format(agent_no=who.staff_id),
         "custom": handoff_custom("agent_joined", state="agent", agent_no=who.staff_id),
     }])
     await desk.audit.record(who.staff_id, "take", conversation_id, waited_s=round(now - row.requested_at, 1))
@@ -155,7 +155,7 @@ async def give_back(desk: Desk, who: Staff, conversation_id: str) -> None:
             raise DeskError("not_yours")
         held.mode, held.state.handoff = Mode.BOT, None
     await desk.delivery.push(conversation_id, [{
-        "text": desk.message("handoff_agent_returned", agent_no=who.staff_id),
+        "text": desk.messages.get("handoff_agent_returned", "").format(agent_no=who.staff_id),
         "custom": handoff_custom("agent_left", state="bot", agent_no=who.staff_id),
     }])
     turn = await desk.dialogue.handle(Incoming(text="/resume", intent="resume", sender_id=conversation_id,
@@ -223,7 +223,7 @@ async def act(desk: Desk, who: Staff, conversation_id: str, *, payload: Optional
         shown_as = _masked(desk, typed_field, text) if typed_field else shown_as or text
     incoming.sender_id, incoming.channel, incoming.proxy = conversation_id, conversation.channel, proxy
     turn = await desk.dialogue.handle(incoming, agent_no=who.staff_id)
-    acted = {"text": desk.message("handoff_agent_acted", agent_no=who.staff_id, action=shown_as)}
+    acted = {"text": desk.messages.get("handoff_agent_acted", "").format(agent_no=who.staff_id, action=shown_as)}
     await desk.delivery.push(conversation_id, [acted], speaker="agent")
     await desk.delivery.push(conversation_id, _messages(turn.says), speaker="bot")
     await desk.audit.record(who.staff_id, "act", conversation_id, did=shown_as[:80])
@@ -249,7 +249,7 @@ async def tell_nobody_online(desk: Desk) -> int:
         await desk.db.run(lambda conn, row_id=row.id: conn.execute(
             desk_handoffs.update().where(_h.id == row_id).values(told_nobody_at=now)), writer=True)
         await desk.delivery.push(row.conversation_id, [{
-            "text": desk.message("handoff_nobody_now", hotline=desk.rules.hotline), "buttons": buttons,
+            "text": desk.messages.get("handoff_nobody_now", "").format(hotline=desk.rules.hotline), "buttons": buttons,
             "custom": handoff_custom("nobody_online", state="callback"),
         }])
     return len(rows)
@@ -286,7 +286,7 @@ async def _requeue(desk: Desk, row: Handoff) -> bool:
         place = await desk.queue.place(row.conversation_id)
         ahead = place.ahead if place else 0
         await desk.delivery.push(row.conversation_id, [{
-            "text": desk.message("handoff_agent_lost", agent_no=row.agent_id, ahead=ahead),
+            "text": desk.messages.get("handoff_agent_lost", "").format(agent_no=row.agent_id, ahead=ahead),
             "custom": handoff_custom("agent_lost", state="waiting", ahead=ahead,
                                      wait_minutes=place.wait_minutes if place else None),
         }])

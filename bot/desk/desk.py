@@ -57,9 +57,6 @@ class Desk:
     def engine(self):
         return self.dialogue.services.engine
 
-    def message(self, key: str, **params: object) -> str:
-        return self.messages.get(key, key).format(**params)
-
     # -- the janitor -----------------------------------------------------------------------
 
     async def start(self) -> None:
