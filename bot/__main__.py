@@ -1,5 +1,5 @@
 """Command line: `python -m bot run|train|shell`, `rules check|status|route <text>|graph <id>`,
-`guide <id>`, `conversation show <id>`, `privacy purge|rekey`."""
+`guide <id>`, `conversation show <id>`, `privacy purge|rekey`, `desk add-agent <login>`, `callbacks list`."""
 
 from __future__ import annotations
 
@@ -161,6 +161,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     purge.add_argument("--days", type=int, default=0, help="retention in days (default: BOT_RETENTION_DAYS)")
     privacy_sub.add_parser("rekey", help="seal every stored personal value again under the first data key")
     privacy.set_defaults(handler=_privacy)
+
+    from bot.desk.cli import register as register_desk
+
+    register_desk(sub)
 
     for name, text in (("run", "start every service (the embedded default)"),
                        ("train", "train the model if its inputs changed"),

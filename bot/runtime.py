@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
-from typing import Optional
+from typing import Any, Optional
 
 from bot.db import open_database
+from bot.desk.queue import DeskQueue
+from bot.desk.rules import desk_rules
 from bot.dialogue.delivery import Delivery
 from bot.dialogue.handler import Dialogue
 from bot.dialogue.services import Services
@@ -36,16 +38,18 @@ class _SafeIdentity:
             return None
 
 
-def build_dialogue(settings: Optional[Settings] = None, handoff=None) -> Dialogue:
+def build_dialogue(settings: Optional[Settings] = None, handoff=None, engine: Optional[Any] = None) -> Dialogue:
+    """`engine`: a process that already keeps a (live) engine — the portal, for the desk — shares it."""
     settings = settings or get_settings()
     db = open_database(settings.db_url)
     services = Services(
         # Rules edits go live while the server runs (bot/engine/live.py); the engine behind it is
         # swapped whole, and each turn works on the one it started with (bot/dialogue/context.py).
-        engine=LiveEngine.from_settings(settings, "action_server").start(),
+        engine=engine or LiveEngine.from_settings(settings, "action_server").start(),
         identity=_SafeIdentity(provider_from_settings(settings)),
         handoff=handoff,
         ratings=RatingStore(db),
+        desk=DeskQueue(db, desk_rules(settings.rules_dir), settings.desk_agent_timeout_s),
     )
     return Dialogue(services, ConversationStore(db, Sealer.from_settings(settings)), settings.session_ttl_s)
 

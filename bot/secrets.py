@@ -29,6 +29,7 @@ SECRETS: Dict[str, Callable[[], str]] = {
     "action_token": _token,
     "session_key": _token,
     "data_keys": _fernet_key,
+    "sms_key": _token,  # what the bot presents to the SMS gateway (bot/sms)
 }
 # Values that were once published as defaults (or are obviously samples): never accepted.
 _SAMPLE_MARKERS = ("change-me", "changeme", "example", "sample", "secret", "password", "test-")
@@ -51,9 +52,10 @@ def with_secrets(settings: Settings) -> Settings:
     """`settings` with every empty secret filled: from var/secrets.json (created on first use,
     readable by its owner only) in the embedded profile. In production an empty or sample
     secret stops the process with a SecretsError naming the setting."""
-    missing = [name for name in SECRETS if not getattr(settings, name)]
+    needed = [name for name in SECRETS if name != "sms_key" or settings.sms_url or settings.profile != "production"]
+    missing = [name for name in needed if not getattr(settings, name)]
     if settings.profile == "production":
-        bad = missing + [name for name in SECRETS if name not in missing
+        bad = missing + [name for name in needed if name not in missing
                          and any(looks_like_sample(v) for v in getattr(settings, name).split(","))]
         if bad:
             raise SecretsError("production needs real values for " + ", ".join(f"BOT_{n.upper()}" for n in bad))
@@ -72,7 +74,7 @@ def _load_or_create(path: Path) -> Dict[str, str]:
         except (OSError, ValueError):
             raise SecretsError(f"{path} cannot be read; remove it to generate new secrets") from None
     if all(stored.get(name) for name in SECRETS):
-        return stored
+        return stored  # (an installation from before a secret existed gets it added below)
     for name, make in SECRETS.items():
         stored.setdefault(name, make())
     path.parent.mkdir(parents=True, exist_ok=True)

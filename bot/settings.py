@@ -63,6 +63,12 @@ class Settings(BaseSettings):
     wechat_mode: Literal["", "plain", "compatible", "safe"] = ""
     wechat_id_key: str = ""
     wechat_standin_port: int = 5090
+    # The agent desk (bot/desk): an agent whose desk page stops polling this long (a closed
+    # tab) loses the conversations they hold back to the queue.
+    desk_agent_timeout_s: float = Field(30.0, gt=0)
+    # SMS to callers (bot/sms): a real gateway's URL and key; empty URL = the local stand-in.
+    sms_url: str = ""
+    sms_key: str = ""  # a secret: required with a real gateway (bot/profile.py)
 
     rules_dir: Path = ROOT / "rules"
     models_dir: Path = ROOT / "models"

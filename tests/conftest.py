@@ -36,7 +36,8 @@ def engine(catalogue: Catalogue) -> Engine:
 def stack_settings(var_dir: Path, **overrides: Any) -> Settings:
     ports = {name: free_port() for name in ("rasa_port", "action_port", "intake_port", "portal_port",
                                             "wechat_standin_port")}
-    return Settings(var_dir=var_dir, **{**ports, **overrides})
+    # desk_agent_timeout_s: an agent's closed tab loses their conversations within seconds, not half a minute
+    return Settings(var_dir=var_dir, desk_agent_timeout_s=6.0, **{**ports, **overrides})
 
 
 def post_json(url: str, body: Any, token: Optional[str] = None) -> Any:

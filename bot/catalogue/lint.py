@@ -109,4 +109,17 @@ def check(root: Path, today: date | None = None) -> List[Problem]:
         cat = load_catalogue(root)
     except CatalogueError as exc:
         return exc.problems
-    return lint_catalogue(cat, today)
+    return lint_catalogue(cat, today) + _desk_problems(root)
+
+
+def _desk_problems(root: Path) -> List[Problem]:
+    """rules/desk.yml (the agent desk's hours, time limits, replies) when the folder has one."""
+    if not (root / "desk.yml").is_file():
+        return []
+    from bot.desk.rules import load_desk_rules
+
+    try:
+        load_desk_rules(root)
+    except CatalogueError as exc:
+        return exc.problems
+    return []

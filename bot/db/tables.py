@@ -180,3 +180,147 @@ wechat_tokens = Table(
     Column("lease_owner", String(64)),
     Column("lease_until", Float),
 )
+
+# -- the agent desk (bot/desk) and SMS (bot/sms) ----------------------------------------------
+
+# Staff of the 12345 hotline and 帮办代办 desks: agents and supervisors (bot/desk/accounts.py).
+staff = Table(
+    "staff",
+    metadata,
+    Column("staff_id", String(16), primary_key=True),  # 工号, shown to citizens ("0231 号")
+    Column("login", String(64), nullable=False, unique=True),
+    Column("name", String(64), nullable=False),
+    Column("role", String(16), nullable=False),  # agent | supervisor
+    Column("password_hash", Text, nullable=False),  # argon2id
+    Column("capacity", Integer, nullable=False),  # conversations held at once
+    Column("presence", String(8), nullable=False),  # online | away | offline
+    Column("last_seen", Float),  # the desk page's last poll: a closed tab goes stale
+    Column("failed_logins", Integer, nullable=False, default=0),
+    Column("locked_until", Float),
+    Column("demo", Boolean, nullable=False, default=False),  # the embedded profile's demo agent
+    Column("created_at", Float, nullable=False),
+)
+
+# Desk sign-ins: the cookie holds a random token, the table only its SHA-256.
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("staff_id", String(16), nullable=False),
+    Column("csrf", String(64), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("expires_at", Float, nullable=False),
+    Index("staff_sessions_staff", "staff_id"),
+)
+
+# Every staff action, and every unmasked value a staff member saw (bot/desk/audit.py).
+desk_audit = Table(
+    "desk_audit",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("staff_id", String(16)),
+    Column("action", String(32), nullable=False),
+    Column("conversation_id", String(128)),
+    Column("detail", Text),  # JSON, personal data masked
+    Index("desk_audit_at", "at"),
+)
+
+# One row per request for a human (转人工) or guided phone session (bot/desk/queue.py). At most
+# one row of a conversation is open (waiting | taken); rows change only under the conversation's
+# turn lease, so the row and the conversation's mode agree.
+desk_handoffs = Table(
+    "desk_handoffs",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("conversation_id", String(128), nullable=False),
+    Column("kind", String(8), nullable=False),  # citizen | guided
+    Column("channel", String(16), nullable=False),
+    Column("reason", String(32), nullable=False),
+    Column("state", String(12), nullable=False),  # waiting | taken | returned | cancelled | closed
+    Column("requested_at", Float, nullable=False),  # FIFO order; kept when an agent is lost
+    Column("taken_at", Float),
+    Column("first_taken_at", Float),  # for "answered within 15 s"
+    Column("ended_at", Float),
+    Column("agent_id", String(16)),
+    Column("citizen_seen_at", Float),  # the person's widget last had its stream open
+    Column("told_nobody_at", Float),  # the person waiting was told that nobody is online any more
+    Column("caller_phone", String(32)),  # guided sessions: the caller's number, for SMS
+    Column("caller_name", String(64)),  # as given on the phone
+    Index("desk_handoffs_state", "state", "requested_at"),
+    Index("desk_handoffs_conversation", "conversation_id", "id"),
+)
+
+# Private notes of staff on a conversation or a 工单 (never shown to the citizen).
+desk_notes = Table(
+    "desk_notes",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("staff_id", String(16), nullable=False),
+    Column("conversation_id", String(128)),
+    Column("ticket_id", BigInteger().with_variant(Integer(), "sqlite")),
+    Column("text", Text, nullable=False),
+    Index("desk_notes_conversation", "conversation_id"),
+    Index("desk_notes_ticket", "ticket_id"),
+)
+
+# 工单: a call back, something that cannot be done now (办不成事), a 回访 after a 差评.
+desk_tickets = Table(
+    "desk_tickets",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("ticket_no", String(32), nullable=False, unique=True),
+    Column("kind", String(12), nullable=False),  # callback | unresolved | revisit
+    Column("state", String(8), nullable=False),  # open | closed
+    Column("conversation_id", String(128)),
+    Column("phone", String(32)),
+    Column("name", String(64)),
+    Column("subject", Text, nullable=False),
+    Column("owner_id", String(16)),
+    Column("created_by", String(16)),  # None: the bot (a citizen's call-back request, a 差评)
+    Column("created_at", Float, nullable=False),
+    Column("due_at", Float, nullable=False),
+    Column("closed_at", Float),
+    Column("result", Text),
+    Column("rating_id", BigInteger().with_variant(Integer(), "sqlite"), unique=True),  # the 差评 revisited
+    Index("desk_tickets_open", "state", "due_at"),
+)
+
+# Every SMS the desk sent, as the desk shows it (phone masked), and what the gateway said.
+sms_messages = Table(
+    "sms_messages",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("conversation_id", String(128)),
+    Column("staff_id", String(16)),
+    Column("kind", String(16), nullable=False),  # notice | receipt
+    Column("phone", String(32), nullable=False),  # masked
+    Column("text", Text, nullable=False),
+    Column("status", String(8), nullable=False),  # sent | failed
+    Column("provider_id", String(64)),
+    Column("error", Text),
+    Index("sms_messages_conversation", "conversation_id", "id"),
+)
+
+# The local stand-in SMS gateway's inbox (bot/sms/standin.py, embedded profile only).
+sms_standin = Table(
+    "sms_standin",
+    metadata,
+    Column("id", _ID, primary_key=True, autoincrement=True),
+    Column("at", Float, nullable=False),
+    Column("phone", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+)
+
+# Short links to a printable 一次性告知单 sent by SMS: a snapshot of the notice, no personal data.
+notice_links = Table(
+    "notice_links",
+    metadata,
+    Column("token", String(32), primary_key=True),
+    Column("at", Float, nullable=False),
+    Column("conversation_id", String(128)),
+    Column("bundle_id", String(64), nullable=False),
+    Column("payload", Text, nullable=False),  # JSON: {notice, bundle} as the notice page reads it
+)

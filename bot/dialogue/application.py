@@ -8,7 +8,7 @@ from bot.catalogue.catalogue import Catalogue
 from bot.engine.outcome import FieldLine, Outcome
 from bot.handoff.draft import ApplicationDraft, applicant_from_identity
 from bot.identity.model import Identity
-from bot.intake.contract import Applicant, Item, Material
+from bot.intake.contract import Applicant, Item, Material, Proxy
 
 # Every application names who applies; forms that lack these get them appended.
 APPLICANT_FIELDS = ("applicant_name", "applicant_id_number", "applicant_phone")
@@ -40,7 +40,10 @@ def build_draft(
     channel: str,
     conversation_id: str,
     licences: Dict[str, Dict[str, str]],
+    proxy: Optional[Dict[str, str]] = None,
 ) -> ApplicationDraft:
+    """`proxy`: staff submit for the person (帮办代办): {agent_id, consent_method}; the application
+    then comes through the agent channel."""
     values = form_values(lines, typed)
     # The unified form is the truth: prefilled from identity, corrected by the person.
     known = applicant_from_identity(identity) if identity is not None else None
@@ -58,7 +61,7 @@ def build_draft(
         catalogue_version=cat.version,
         items=[Item(item_id=i.item_id, name=i.name, department=i.department) for i in outcome.items],
         applicant=applicant,
-        channel=channel if channel in CHANNELS else "rest",
+        channel="agent" if proxy else channel if channel in CHANNELS else "rest",
         conversation_id=conversation_id,
         consent_given=True,
         consent_text_version=CONSENT_VERSION,
@@ -74,4 +77,5 @@ def build_draft(
             )
             for m in outcome.materials
         ],
+        proxy=Proxy(**proxy) if proxy else None,
     )

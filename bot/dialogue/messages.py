@@ -196,5 +196,6 @@ def application_custom(receipt: Dict[str, Any]) -> Dict[str, Any]:
     }
 
 
-def handoff_custom(reason: str) -> Dict[str, Any]:
-    return {"type": "handoff", "reason": reason}
+def handoff_custom(reason: str, **where: Any) -> Dict[str, Any]:
+    """`where`: state (waiting | callback | agent | bot | unavailable), ahead, wait_minutes, agent_no."""
+    return {"type": "handoff", "reason": reason, **{k: v for k, v in where.items() if v is not None}}

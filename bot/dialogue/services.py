@@ -1,4 +1,4 @@
-"""What a conversation needs from the outside: the engine, identity, hand-off and ratings."""
+"""What a conversation needs from the outside: the engine, identity, hand-off, ratings and the desk."""
 
 from __future__ import annotations
 
@@ -53,12 +53,29 @@ def profile_of(identity: Identity) -> Tuple[Dict[str, Any], Dict[str, Dict[str, 
     return profile, licences
 
 
+class DeskPort(Protocol):
+    """The agent desk's queue (bot/desk/queue.py): who can answer, a place in the queue, a call back."""
+
+    async def availability(self) -> Any: ...
+
+    async def enqueue(self, conversation_id: str, channel: str, reason: str) -> Any: ...
+
+    async def place(self, conversation_id: str) -> Any: ...
+
+    async def leave(self, conversation_id: str) -> None: ...
+
+    async def request_callback(self, conversation_id: str, phone: str, subject: str) -> Any: ...
+
+    def local(self, epoch: float) -> Any: ...
+
+
 @dataclass
 class Services:
     engine: Engine
     identity: IdentityPort
     handoff: Optional[HandoffPort] = None
     ratings: Optional[RatingPort] = None
+    desk: Optional[DeskPort] = None
     _cache: Dict[str, Tuple[float, Optional[Identity]]] = field(default_factory=dict)
 
     async def who(self, token: Optional[str]) -> Optional[Identity]:

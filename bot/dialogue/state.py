@@ -26,6 +26,8 @@ class ConversationState:
     # One key per application: a repeated "submit" (double click, retry after an error)
     # reaches the application API with the same key and files nothing twice.
     submission_key: Optional[str] = None
+    # 转人工 under way (mode waiting): {"kind": queued | callback_offer | callback_phone, "reason"}
+    handoff: Optional[Dict[str, Any]] = None
 
     @classmethod
     def from_json(cls, value: Any) -> ConversationState:

@@ -20,7 +20,7 @@ from typing import Awaitable, Callable, Dict, Union
 
 from bot.dialogue.context import Context
 from bot.dialogue.stage import Stage
-from bot.dialogue.steps import anywhere, consent, form, questionnaire, rating, routing
+from bot.dialogue.steps import anywhere, consent, form, handoff, questionnaire, rating, routing
 
 Step = Callable[[Context], Awaitable[None]]
 ANY = "any"
@@ -132,7 +132,7 @@ TABLE: Dict[str, Dict[Union[Stage, str], Step]] = {
         CONFIRMING: routed_if_confident(anywhere.materials),
     },
     "start_over": {ANY: anywhere.restart},
-    "ask_human": {ANY: anywhere.human},
+    "ask_human": {ANY: handoff.ask},  # desk (P11): a place in the queue, or a call back
     "resume": {ANY: anywhere.resume},
     "empty_message": {ANY: anywhere.empty},
     "ask_status": {

@@ -47,6 +47,8 @@ class Incoming:
     channel: str = "rest"
     confidence: Optional[float] = None
     message_id: Optional[str] = None  # the channel's id of this message: the same one twice is a retry
+    # 帮办代办: staff submit for the person: {"agent_id", "consent_method"} (bot/desk)
+    proxy: Optional[Dict[str, str]] = None
 
     def entity(self, name: str) -> Any:
         for entity in self.entities:

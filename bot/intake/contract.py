@@ -53,6 +53,13 @@ class Consent(_Wire):
     text_version: str = Field(..., min_length=1)
 
 
+class Proxy(_Wire):
+    """帮办代办: a staff member submitted for the applicant, with their consent given as stated."""
+
+    agent_id: str = Field(..., min_length=1, max_length=16)
+    consent_method: Literal["phone_verbal_recorded", "in_person_signed", "written_authorization"]
+
+
 class ApplicationBody(_Wire):
     """POST /applications."""
 
@@ -66,6 +73,8 @@ class ApplicationBody(_Wire):
     conversation_id: str = Field(..., min_length=1)
     consent: Consent
     idempotency_key: str = Field(..., min_length=8, max_length=128)
+    # Absent when the applicant submitted themselves (older clients never send it).
+    proxy: Optional[Proxy] = None
 
 
 class FieldError(BaseModel):

@@ -64,6 +64,7 @@ def run(settings: Settings, allow_training: Optional[bool]) -> int:
         print(f"ready in {time.monotonic() - started:.1f}s — press Ctrl-C to stop", flush=True)
         for name, url in stack.urls().items():
             print(f"  {name:<52} {url}", flush=True)
+        _print_demo_agent(settings)
         while True:
             dead = stack.first_exited()
             if dead is not None:
@@ -78,6 +79,22 @@ def run(settings: Settings, allow_training: Optional[bool]) -> int:
     finally:
         if stack is not None:
             stack.stop()
+
+
+def _print_demo_agent(settings: Settings) -> None:
+    """The embedded profile's desk login, so that a newcomer can take over their own widget
+    conversation from a second tab (production has no demo agent)."""
+    from bot.db import Database
+    from bot.desk.accounts import ensure_demo_agent
+
+    db = Database(settings.db_url)
+    try:
+        db.create_schema()
+        login = ensure_demo_agent(settings, db)
+    finally:
+        db.close()
+    if login:
+        print(f"  {'agent desk demo login (user / password)':<52} {login[0]} / {login[1]}", flush=True)
 
 
 def main(command: str, args: argparse.Namespace) -> int:

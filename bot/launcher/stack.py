@@ -109,6 +109,7 @@ class Stack:
         base = f"http://{s.host}"
         return {
             "portal (demo government site with the chat widget)": f"{base}:{s.portal_port}/",
+            "agent desk (12345 hotline, 帮办代办)": f"{base}:{s.portal_port}/desk",
             "REST channel": f"{base}:{s.rasa_port}/webhooks/rest/webhook",
             "socket.io channel": f"{base}:{s.rasa_port}/socket.io",
             "catalogue API": f"{base}:{s.portal_port}/api/v1/bundles",

@@ -9,6 +9,7 @@ from sanic.response import HTTPResponse
 
 from bot import heap
 from bot.db import open_database
+from bot.desk.app import install as install_desk
 from bot.dialogue.store import ConversationStore
 from bot.engine.engine import Engine
 from bot.engine.live import LiveEngine
@@ -47,6 +48,7 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     app.blueprint(wechat_cards)
     if settings.profile == "embedded":
         app.blueprint(dev_wechat)  # chat "as WeChat" through the local stand-in
+    install_desk(app, settings)  # the agent desk at /desk (bot/desk)
 
     @app.before_server_start
     async def start_push_hub(app: Sanic, _loop) -> None:

@@ -50,6 +50,10 @@ class PushHub:
             self._task.cancel()
             self._task = None
 
+    def watched(self) -> List[str]:
+        """Conversations with a stream open on this process (a widget is open there)."""
+        return list(self._streams)
+
     def subscribe(self, conversation_id: str) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue(maxsize=200)
         self._streams.setdefault(conversation_id, set()).add(queue)

@@ -12,6 +12,8 @@ from typing import Any, Dict, List, Optional
 
 from bot.catalogue import Catalogue
 from bot.db import Database
+from bot.desk.queue import DeskQueue
+from bot.desk.rules import desk_rules
 from bot.dialogue.handler import Dialogue
 from bot.dialogue.messages import Say
 from bot.dialogue.services import Services
@@ -23,6 +25,7 @@ from bot.handoff.receipt import Receipt, StatusReport
 from bot.identity.demo import DemoIdentityProvider
 from bot.ratings import RatingStore
 from bot.sealing import Sealer
+from bot.settings import ROOT
 from tests.conversation.driver import value_for
 
 
@@ -69,8 +72,9 @@ class Talk:
         self.db.create_schema()
         self.handoff = RecordingHandoff()
         self.ratings = RatingStore(self.db)
+        self.desk = DeskQueue(self.db, desk_rules(ROOT / "rules"), agent_timeout_s=30.0)
         services = Services(engine=engine, identity=DemoIdentityProvider.from_file(), handoff=self.handoff,
-                            ratings=self.ratings)
+                            ratings=self.ratings, desk=self.desk)
         self.dialogue = Dialogue(services, ConversationStore(self.db, Sealer.generated()))
         self.catalogue: Catalogue = engine.catalogue
         self.sender = f"t-{uuid.uuid4().hex[:10]}"

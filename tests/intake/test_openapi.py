@@ -23,6 +23,7 @@ PAIRS = {
     "Applicant": contract.Applicant,
     "Material": contract.Material,
     "Consent": contract.Consent,
+    "Proxy": contract.Proxy,
     "NextStep": contract.NextStep,
     "ApplicationCreated": contract.ApplicationCreated,
     "HistoryEntry": contract.HistoryEntry,

@@ -111,11 +111,18 @@ def test_a_clean_start_reuses_the_model_and_ctrl_c_stops_everything(tmp_path: Pa
         if "ready in" in line or launcher.poll() is not None:
             break
     ready = any("ready in" in line for line in output)
+    while ready and launcher.poll() is None and not any("demo login" in line for line in output[-20:]):
+        output.append(launcher.stdout.readline())  # the URLs, then the desk's demo login
     launcher.send_signal(signal.SIGINT)
     launcher.wait(timeout=60)
     time.sleep(1)
     trained = any("training" in line for line in output)
     assert (ready, trained, launcher.returncode, all(port_is_free(p) for p in _ports(env))) == (True, False, 0, True)
+    # The embedded profile prints where the desk is and the demo agent's login (kept under var/).
+    password = (tmp_path / "var" / "desk-demo-login").read_text().strip()
+    desk_url = f"http://127.0.0.1:{env['BOT_PORTAL_PORT']}/desk"
+    assert (any(desk_url in line for line in output),
+            any(f"demo-agent / {password}" in line for line in output)) == (True, True)
 
 
 def test_changing_the_training_data_changes_the_model_fingerprint(tmp_path: Path) -> None:

@@ -1,11 +1,11 @@
-"""Steps that mean the same in every stage: why, the materials so far, a human, start over,
-small talk, status questions, and resuming whatever was pending."""
+"""Steps that mean the same in every stage: why, the materials so far, start over, small talk,
+status questions, and resuming whatever was pending (a human: steps/handoff.py)."""
 
 from __future__ import annotations
 
 from bot.dialogue.context import Context
-from bot.dialogue.messages import button, handoff_custom
-from bot.dialogue.stage import Mode, Stage
+from bot.dialogue.messages import button
+from bot.dialogue.stage import Stage
 from bot.dialogue.steps import consent, form, questionnaire, rating, routing
 
 SMALLTALK_KEYS = {"greet": "greet", "thank": "thank", "goodbye": "goodbye", "out_of_scope": "out_of_scope"}
@@ -53,12 +53,6 @@ async def materials(ctx: Context) -> None:
     if not outcome.complete:
         ctx.say("materials_may_grow")
     await resume(ctx)
-
-
-async def human(ctx: Context) -> None:
-    reason = "asked_by_user" if ctx.msg.intent == "ask_human" else ctx.msg.intent or "asked_by_user"
-    ctx.mode = Mode.WAITING
-    ctx.say("handoff", custom=handoff_custom(reason))
 
 
 async def restart(ctx: Context) -> None:

@@ -78,7 +78,7 @@ async def submit(ctx: Context) -> None:
     identity = await ctx.services.who(state.identity_token)
     licences = profile_of(identity)[1] if identity else {}
     draft = build_draft(ctx.cat, outcome, lines, state.form, identity, ctx.cat.bundle(state.bundle_id).audience,
-                        state.channel, ctx.msg.sender_id or "unknown", licences)
+                        state.channel, ctx.msg.sender_id or "unknown", licences, proxy=ctx.msg.proxy)
     state.submission_key = state.submission_key or uuid.uuid4().hex
     draft = draft.copy(update={"idempotency_key": state.submission_key})
     try:

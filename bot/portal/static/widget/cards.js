@@ -284,10 +284,7 @@
   }
 
   function handoff(c, buttons) {
-    return { rest: buttons, node: card('handoff', S.handoffTitle, [
-      h('p', { class: 'yjs-card-title', text: S.handoffTitle }),
-      h('p', { text: S.handoffBody }),
-    ]) };
+    return W.parts.handoff.card(c, buttons);  // handoff.js: queue place, call back, who joined
   }
 
   const RENDERERS = {

@@ -27,6 +27,7 @@
         retry: () => this.retry(),
         draft: (text) => this.store.write('draft', text),
       });
+      this.holding = new P.handoff.Holding();
       this.cardContext = {
         send: (payload, shownAs) => this.send(payload, shownAs, false),
         store: this.store,
@@ -84,6 +85,7 @@
     /* The history as it was, every earlier turn's controls retired, the current step in view. */
     renderHistory() {
       this.panel.clear();
+      this.holding.reset();
       // The greeting is the widget's own, not the bot's: drawn first every time, never stored.
       let turn = [this.renderWelcome()];
       const past = [];
@@ -146,7 +148,9 @@
     render(entry) {
       if (entry.who === 'turn') return null;  // a turn the person started without words (signing in)
       if (entry.who === 'user') return this.panel.append(this.panel.userMessage(entry.text, false));
-      return this.panel.append(P.cards.botMessage(entry.msg || {}, this.cardContext));
+      const node = this.panel.append(P.cards.botMessage(entry.msg || {}, this.cardContext));
+      this.holding.shown(entry, node, this.panel.log);  // 转人工: an agent holding it disables buttons
+      return node;
     }
 
     identityToken() {

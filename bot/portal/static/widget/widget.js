@@ -32,7 +32,7 @@
   window.YJSWidget = api;
 
   // async=false keeps execution order for dynamically inserted classic scripts.
-  ['strings.js', 'dom.js', 'store.js', 'transport.js', 'stream.js', 'cards.js', 'panel.js', 'chat.js'].forEach((file) => {
+  ['strings.js', 'dom.js', 'store.js', 'transport.js', 'stream.js', 'handoff.js', 'cards.js', 'panel.js', 'chat.js'].forEach((file) => {
     const part = document.createElement('script');
     part.src = base + file;
     part.async = false;
