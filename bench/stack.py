@@ -80,7 +80,7 @@ BACK = ["上一步", "返回上一题", "/go_back"]
 CHANGE = ["/change_answer", "我想改一下前面的答案"]
 MATERIALS = ["现在要带哪些材料", "到目前为止要准备什么材料", "/ask_materials"]
 CHITCHAT = ["你是机器人吗", "谢谢你", "今天天气怎么样", "你叫啥名字", "好的我知道了"]
-RESTART = ["重新开始", "/start_over"]
+RESTART = ["重新开始", '/start_over{"confirmed":true}']
 YES_NO = ["是的", "对", "有", "没有", "不是"]
 DATES = ["2024年3月5日", "去年三月", "3月5号", "2025-10-01"]
 NUMBERS = ["3", "三", "12", "120", "1"]
@@ -109,7 +109,7 @@ class Script:
             return "greet", rng.choice(GREETINGS)
         if n == PROBE_LATE - 2:
             self.finished = False
-            return "start_over", "/start_over"
+            return "start_over", '/start_over{"confirmed":true}'  # confirmed: the answers go
         if n == PROBE_LATE - 1:
             return self._need()
         if "form" in customs or "bundle" in customs:

@@ -13,11 +13,15 @@ from bot.desk.app import install as install_desk
 from bot.dialogue.store import ConversationStore
 from bot.engine.engine import Engine
 from bot.engine.live import LiveEngine
+from bot.identity.provider import provider_from_settings
 from bot.portal.catalogue_api import bp as catalogue_api
+from bot.portal.chat_proxy import ChatProxy
+from bot.portal.chat_proxy import bp as chat_proxy
 from bot.portal.conversation_stream import PushHub
 from bot.portal.conversation_stream import bp as conversation_stream
 from bot.portal.demo_logins import bp as demo_logins
 from bot.portal.dev_wechat import bp as dev_wechat
+from bot.portal.miniprogram import bp as miniprogram
 from bot.portal.pages import bp as pages
 from bot.portal.static_files import bp as static_files
 from bot.portal.wechat_cards import bp as wechat_cards
@@ -25,6 +29,7 @@ from bot.sealing import Sealer
 from bot.secrets import with_secrets
 from bot.sessions import Sessions
 from bot.settings import Settings, get_settings
+from bot.wechat.service import build_wechat
 
 MAX_BODY_BYTES = 256 * 1024  # the portal's APIs take a sentence or a small JSON object
 
@@ -46,6 +51,11 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     app.blueprint(pages)
     app.blueprint(static_files)
     app.blueprint(wechat_cards)
+    app.ctx.identity = provider_from_settings(settings)
+    app.ctx.wechat = build_wechat(settings)  # None when the WeChat channel is off
+    app.ctx.chat_proxy = ChatProxy(settings.rasa_url)
+    app.blueprint(miniprogram)
+    app.blueprint(chat_proxy)
     if settings.profile == "embedded":
         app.blueprint(dev_wechat)  # chat "as WeChat" through the local stand-in
     install_desk(app, settings)  # the agent desk at /desk (bot/desk)
@@ -57,6 +67,7 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
     @app.before_server_stop
     async def stop_push_hub(app: Sanic, _loop) -> None:
         await app.ctx.push_hub.stop()
+        await app.ctx.chat_proxy.close()
 
     @app.after_server_start
     async def settle_heap(_app: Sanic, _loop) -> None:

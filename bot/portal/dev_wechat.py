@@ -16,7 +16,7 @@ from bot.portal.demo_logins import demo_logins
 from bot.portal.pages import content_security_policy, origin, render
 from bot.settings import Settings
 from bot.wechat.identity import SignInFailed, sign_in, sign_out
-from bot.wechat.service import WeChat, build_wechat
+from bot.wechat.service import WeChat
 
 bp = Blueprint("dev_wechat")
 
@@ -26,8 +26,6 @@ def standin_url(settings: Settings) -> str:
 
 
 def _wechat(request: Request) -> Optional[WeChat]:
-    if not hasattr(request.app.ctx, "wechat"):
-        request.app.ctx.wechat = build_wechat(request.app.ctx.settings)
     return request.app.ctx.wechat
 
 

@@ -129,14 +129,14 @@ async def sign_in(users: WeChatUsers, exchange_code, code: str, identity_token: 
     `exchange_code(code)`, e.g. WeChatApi.code_to_session on its thread pool) names the openid,
     which is then bound to the person's identity token. Returns the conversation id. The
     session_key WeChat also returns never leaves this function."""
-    return await users.bind_identity(await _openid_for(exchange_code, code), identity_token)
+    return await users.bind_identity(await openid_for(exchange_code, code), identity_token)
 
 
 async def sign_out(users: WeChatUsers, exchange_code, code: str) -> None:
-    await users.forget_identity(await _openid_for(exchange_code, code))
+    await users.forget_identity(await openid_for(exchange_code, code))
 
 
-async def _openid_for(exchange_code, code: str) -> str:
+async def openid_for(exchange_code, code: str) -> str:
     try:
         result = await exchange_code(code)
     except Exception as error:  # noqa: BLE001 - WeChatApiError and friends: the caller says "try again"

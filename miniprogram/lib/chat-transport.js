@@ -15,12 +15,8 @@ class ChatTransport {
 
   send(message, identityToken) {
     return this.retrier.run(async () => {
-      const response = await session.authorized((s) => {
-        const metadata = { channel: CHANNEL };
-        if (identityToken) metadata.identity_token = identityToken;
-        return { path: '/webhooks/rest/webhook', method: 'POST',
-          data: { sender: s.conversationId, message: message, metadata: metadata } };
-      });
+      const response = await session.authorized((s) => ({ path: '/webhooks/rest/webhook', method: 'POST',
+        data: { sender: s.conversationId, message: message, metadata: { channel: CHANNEL } } }), identityToken || '');
       const body = http.expectOk(response);
       if (!Array.isArray(body)) throw new ApiError('server', 'the reply is not a list of messages');
       return body.filter((m) => m && typeof m === 'object');

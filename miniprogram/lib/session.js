@@ -25,9 +25,13 @@ function wxCode() {
   });
 }
 
-async function exchange() {
+/* Who is signed in is bound to the session on the server (the chat never claims it per message):
+ * a different demo person means a new login with their identity token. */
+async function exchange(identity) {
   const code = await wxCode();
-  const response = await http.request({ path: LOGIN_PATH, method: 'POST', data: { code: code } });
+  const data = { code: code };
+  if (identity) data.identity_token = identity;
+  const response = await http.request({ path: LOGIN_PATH, method: 'POST', data: data });
   if (response.status >= 500) throw new ApiError('server', 'login HTTP ' + response.status);
   const body = response.data || {};
   if (response.status !== 200 || typeof body.session_token !== 'string' || !body.session_token ||
@@ -35,20 +39,22 @@ async function exchange() {
     throw new ApiError('login', 'login HTTP ' + response.status);
   }
   const seconds = Number(body.expires_in) > 0 ? Number(body.expires_in) : 3600;
-  current = { token: body.session_token, conversationId: body.conversation_id, expiresAt: now() + seconds * 1000 };
+  current = { token: body.session_token, conversationId: body.conversation_id, expiresAt: now() + seconds * 1000,
+    identity: identity || '' };
   storage.write('session', current);
   return current;
 }
 
 /* One login at a time: pages asking together share it. */
-function login() {
-  if (!loggingIn) loggingIn = exchange().finally(() => { loggingIn = null; });
+function login(identity) {
+  if (!loggingIn) loggingIn = exchange(identity).finally(() => { loggingIn = null; });
   return loggingIn;
 }
 
-async function ensure() {
+async function ensure(identity) {
   if (!current) current = storage.read('session', null);
-  return valid(current) ? current : login();
+  const same = current && (current.identity || '') === (identity || '');
+  return valid(current) && same ? current : login(identity);
 }
 
 function forget() {
@@ -58,16 +64,18 @@ function forget() {
 
 /* `build(session)` gives the request (the chat body names the conversation, which a new login may
  * change); on 401 we log in again and send it once more. */
-async function authorized(build) {
+async function authorized(build, identity) {
   const send = (session) => {
     const options = build(session);
     options.header = Object.assign({}, options.header, { Authorization: 'Bearer ' + session.token });
     return http.request(options);
   };
-  let response = await send(await ensure());
+  // Calls that do not say who is signed in (我的办件) keep whoever the session has.
+  const wanted = identity === undefined ? (current || storage.read('session', null) || {}).identity : identity;
+  let response = await send(await ensure(wanted));
   if (response.status === 401) {
     forget();
-    response = await send(await login());
+    response = await send(await login(wanted));
     if (response.status === 401) throw new ApiError('expired', 'HTTP 401 after a fresh login');
   }
   return response;

@@ -18,7 +18,7 @@ test('the wx.login code goes to the login endpoint, and the token and conversati
   const login = wxFake.requests.find((r) => r.path === '/api/v1/miniprogram/login');
   expect([login.method, login.data, s.token, s.conversationId]).toEqual(['POST', { code: 'wx-code-1' }, 'session-token-1', 'conv-abc']);
   // Only what the client needs is kept: no code, no WeChat session key.
-  expect(Object.keys(wx.getStorageSync('yjs.session')).sort()).toEqual(['conversationId', 'expiresAt', 'token']);
+  expect(Object.keys(wx.getStorageSync('yjs.session')).sort()).toEqual(['conversationId', 'expiresAt', 'identity', 'token']);
 });
 
 test('a chat message carries the token as a bearer credential and the conversation id as sender', async () => {
@@ -31,12 +31,25 @@ test('a chat message carries the token as a bearer credential and the conversati
     { sender: 'conv-abc', message: '你好', metadata: { channel: 'miniprogram' } }]);
 });
 
-test('the chosen identity travels as metadata.identity_token', async () => {
+test('the chosen identity is bound at login, never claimed in a message', async () => {
   const backend = new Backend(wxFake);
   backend.identity = 'demo-zhang-wei';
-  backend.turns = [{ message: '你好', replies: [] }];
+  backend.turns = [{ message: '你好', replies: [] }, { message: '再问一句', replies: [] }];
   await new ChatTransport().send('你好', 'demo-zhang-wei');
-  expect(backend.unexpected).toEqual([]);
+  await new ChatTransport().send('再问一句', 'demo-zhang-wei');
+  const logins = wxFake.requests.filter((r) => r.path === '/api/v1/miniprogram/login');
+  expect([backend.unexpected, logins.map((r) => r.data.identity_token)]).toEqual([[], ['demo-zhang-wei']]);
+});
+
+test('another person chosen means a new login with their identity', async () => {
+  const backend = new Backend(wxFake);
+  backend.turns = [{ message: '你好', replies: [] }];
+  await new ChatTransport().send('你好', '');
+  backend.identity = 'demo-li-na';
+  backend.turns = [{ message: '你好', replies: [] }];
+  await new ChatTransport().send('你好', 'demo-li-na');
+  const logins = wxFake.requests.filter((r) => r.path === '/api/v1/miniprogram/login');
+  expect([backend.unexpected, logins.map((r) => r.data.identity_token)]).toEqual([[], [undefined, 'demo-li-na']]);
 });
 
 test('one login serves many requests, across restarts, until it expires', async () => {
@@ -63,7 +76,7 @@ test('a 401 logs in again once and repeats the request with the new token', asyn
 
 test('a 401 even after a fresh login is an expired session, not a loop', async () => {
   const backend = new Backend(wxFake);
-  backend.valid.add = () => {};  // the server refuses every token it issues
+  backend.valid.set = () => backend.valid;  // the server refuses every token it issues
   await expect(api.applications()).rejects.toMatchObject({ kind: 'expired' });
   expect(wxFake.requests.filter((r) => r.path === '/api/v1/applications').length).toBe(2);
 });

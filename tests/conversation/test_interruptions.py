@@ -64,9 +64,10 @@ def test_changing_an_answer_keeps_the_later_ones_that_still_apply(stack) -> None
     assert pending(chat) == "parents_married"
 
 
-def test_start_over_forgets_the_bundle(stack) -> None:
+def test_start_over_forgets_the_bundle_once_confirmed(stack) -> None:
     chat = start_newborn(stack)
     chat.send("重新开始")
+    chat.press("确定重新开始")
     chat.send("上一步")
     assert chat.custom("question") is None
 

@@ -50,7 +50,8 @@ Component({
         anchor: entries.length ? entries[entries.length - 1].id : '',
       }));
       this.loadLogins();
-      session.ensure().then((s) => this.setData({ conversationId: s.conversationId })).catch(() => {});
+      session.ensure(storage.read('identity', '')).then((s) => this.setData({ conversationId: s.conversationId }))
+        .catch(() => {});
       if (typeof wx.onNetworkStatusChange === 'function') {
         wx.onNetworkStatusChange((res) => { if (res && res.isConnected) this.retry(); });
       }

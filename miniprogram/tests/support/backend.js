@@ -9,7 +9,7 @@ class Backend {
     const opts = options || {};
     this.fake = fake;
     this.issued = 0;
-    this.valid = new Set();
+    this.valid = new Map();  // token → the identity it was issued for ('' when anonymous)
     this.conversationId = opts.conversationId || 'conv-test-1';
     this.turns = [];
     this.identity = '';
@@ -32,13 +32,17 @@ class Backend {
     return header.indexOf('Bearer ') === 0 && this.valid.has(header.slice('Bearer '.length));
   }
 
+  identityOf(request) {
+    return this.valid.get((request.header.Authorization || '').slice('Bearer '.length)) || '';
+  }
+
   handle(request) {
     const route = request.method + ' ' + request.path;
     if (route === 'POST /api/v1/miniprogram/login') {
       if (!request.data || !request.data.code) return { statusCode: 400, data: { error: 'code_required' } };
       this.issued += 1;
       const token = 'session-token-' + this.issued;
-      this.valid.add(token);
+      this.valid.set(token, request.data.identity_token || '');
       return { data: { session_token: token, conversation_id: this.conversationId, expires_in: 7200 } };
     }
     if (route === 'GET /api/v1/bundles') return { data: recording.catalogue };
@@ -57,8 +61,10 @@ class Backend {
     const body = request.data || {};
     const turn = this.turns.shift();
     const metadata = body.metadata || {};
+    // Who is signed in is the token's (bound at login), never a claim in the message.
     if (!turn || body.message !== turn.message || body.sender !== this.conversationId ||
-        metadata.channel !== 'miniprogram' || (metadata.identity_token || '') !== (this.identity || '')) {
+        metadata.channel !== 'miniprogram' || metadata.identity_token !== undefined ||
+        this.identityOf(request) !== (this.identity || '')) {
       this.unexpected.push({ expected: turn && turn.message, got: body });
       return { statusCode: 500, data: { error: 'unexpected message in the replay' } };
     }
