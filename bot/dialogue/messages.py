@@ -134,12 +134,14 @@ def _summary(cat: Catalogue, outcome: Outcome) -> Dict[str, Any]:
     }
 
 
-def materials_custom(cat: Catalogue, outcome: Outcome) -> Dict[str, Any]:
+def materials_custom(cat: Catalogue, outcome: Outcome, depends: Optional[List[str]] = None) -> Dict[str, Any]:
+    """`depends`: lines for answers of "不知道" — what else may be needed, what to confirm."""
     names = {i.item_id: i.name for i in outcome.items}
     return {
         "type": "materials_notice",
         "bundle_id": outcome.bundle_id,
         "complete": outcome.complete,
+        "depends": list(depends or []),
         "materials": [
             {
                 "material_id": m.material_id,

@@ -26,6 +26,8 @@ class ConversationState:
     # One key per application: a repeated "submit" (double click, retry after an error)
     # reaches the application API with the same key and files nothing twice.
     submission_key: Optional[str] = None
+    # Free replies not understood, per question: the second miss offers 不清楚 and a human.
+    misses: Dict[str, int] = field(default_factory=dict)
     # 转人工 under way (mode waiting): {"kind": queued | callback_offer | callback_phone, "reason"}
     handoff: Optional[Dict[str, Any]] = None
 
@@ -54,6 +56,7 @@ class ConversationState:
         self.pending_question = self.pending_field = None
         self.candidates = []
         self.submission_key = None
+        self.misses = {}
         self.stage = Stage.ASKING
 
     def reset(self) -> None:

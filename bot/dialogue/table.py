@@ -12,7 +12,8 @@ typed message is read in context:
 - routed_if_confident(step): with no questionnaire under way, a typed question that only makes
   sense inside a bundle is a need the NLU misread, and is routed;
 - routed_if_need(step): after the receipt, typed text that routes clearly is a new need;
-- switch_or(step): a clear need for another bundle offers the switch; anything else is `step`."""
+- switch_or(step): a clear need for another bundle offers the switch; anything else is `step`;
+- corrected_or(step): typed text that corrects an earlier answer changes just that answer."""
 
 from __future__ import annotations
 
@@ -109,6 +110,7 @@ TABLE: Dict[str, Dict[Union[Stage, str], Step]] = {
     },
     "ask_why": {
         ANY: anywhere.why,
+        ASKING: answer_or(anywhere.why),  # "这个我不太清楚" read as a why-question is an answer
         IDLE: routed_if_confident(anywhere.why),
         CHOOSING: routed_if_confident(anywhere.why),
         CONFIRMING: routed_if_confident(anywhere.why),
@@ -121,6 +123,7 @@ TABLE: Dict[str, Dict[Union[Stage, str], Step]] = {
     },
     "change_answer": {
         ANY: questionnaire.change,
+        ASKING: questionnaire.corrected_or(questionnaire.change),  # "改一下，我妈是外地的"
         IDLE: routed_if_confident(questionnaire.change),
         CHOOSING: routed_if_confident(questionnaire.change),
         CONFIRMING: routed_if_confident(questionnaire.change),

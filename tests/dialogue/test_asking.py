@@ -30,7 +30,40 @@ def test_a_typed_answer_the_nlu_took_for_a_need_is_still_the_answer(asking: Talk
 
 def test_an_answer_not_understood_asks_the_same_question_again(asking: Talk) -> None:
     asking.send("那个啥呀，你说啥我没听懂", "nlu_fallback")
-    assert (asking.said("answer_not_understood"), asking.pending()) == (True, "born_in_city")
+    assert (asking.said("answer_not_understood_hint"), asking.pending()) == (True, "born_in_city")
+
+
+def test_a_second_miss_offers_unsure_and_a_human_instead_of_the_same_question(asking: Talk) -> None:
+    asking.send("那个啥呀，你说啥我没听懂", "nlu_fallback")
+    asking.send("哎呀这个那个的", "nlu_fallback")
+    titles = [b["title"] for s in asking.last for b in s.buttons]
+    assert (asking.said("answer_second_miss"), "不清楚" in titles, "转人工服务" in titles) == (True, True, True)
+
+
+def test_unsure_is_an_answer_and_the_questionnaire_goes_on(asking: Talk) -> None:
+    asking.send("这个我不太清楚", "answer")
+    assert (asking.said("recorded_unknown"), asking.stored().state.answers.get("born_in_city")) == (True, "?")
+
+
+def test_an_answer_in_the_person_s_own_words_is_echoed(asking: Talk) -> None:
+    asking.send("嗯，在市一院生的", "answer")
+    assert (asking.said("understood_answer"), asking.pending()) == (True, "child_birth_date")
+
+
+def test_a_button_answer_is_not_echoed(asking: Talk) -> None:
+    asking.send('/answer{"question_id":"born_in_city","value":true}')
+    assert asking.said("understood_answer") is False
+
+
+def test_a_correction_changes_just_that_earlier_answer(asking: Talk) -> None:
+    for payload in ('/answer{"question_id":"born_in_city","value":true}',):
+        asking.send(payload)
+    asking.send("2026年11月10日", "answer")
+    asking.send('/answer{"question_id":"parents_married","value":true}')
+    asking.send("不对，孩子不是在本市生的", "deny")
+    answers = asking.stored().state.answers
+    assert (asking.said("answer_changed"), answers.get("born_in_city"), answers.get("parents_married")) == (
+        True, False, True)
 
 
 def test_a_date_not_understood_gets_the_date_hint(asking: Talk) -> None:

@@ -74,9 +74,13 @@ def say_materials(ctx: Context, outcome: Outcome) -> None:
         out.append(fmt.format(index=n, name=m.name, copies=m.copies, note=note,
                               form=ctx.cat.label("original", str(m.original).lower())))
     s = outcome.summary
+    depends = ctx.engine.unknown_notes(outcome.bundle_id, outcome)  # for answers of "不知道"
+    if depends:
+        out.append(ctx.format("depends_heading"))
+        out.extend(depends)
     ctx.say(
         "materials_notice",
-        custom=materials_custom(ctx.cat, outcome),
+        custom=materials_custom(ctx.cat, outcome, depends),
         params={
             "bundle_name": outcome.bundle_name,
             "before": s.before,

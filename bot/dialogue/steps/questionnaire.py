@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable, List
+from typing import Any, Awaitable, Callable, List, Optional
 
-from bot.catalogue.values import InvalidAnswer
+from bot.catalogue.values import UNKNOWN, InvalidAnswer
 from bot.dialogue.context import Context
 from bot.dialogue.messages import button, question_buttons, question_custom
 from bot.dialogue.stage import Stage
@@ -61,37 +61,116 @@ async def repeat(ctx: Context) -> None:
 
 
 async def answer(ctx: Context) -> None:
-    """A button's answer, or free text read as an answer; when it cannot be read, say why and
-    ask again (a clear need for another bundle is offered as a switch instead)."""
+    """A button's answer, or free text read as a clerk would (several answers in one reply, "不知
+    道" included), echoed back when it was read from the person's own words; a correction of an
+    earlier answer changes just that one. What cannot be read is said, with the options again;
+    a second miss on the same question also offers 不清楚 and a human, never a third re-ask."""
     if await _answer_from_payload(ctx):
         return
     question = ctx.pending_question()
     if question is None:  # the question no longer exists (the catalogue changed): ask anew
         await ask_next(ctx)
         return
-    # A stale or foreign button payload is not an answer to this question.
-    result = None if ctx.is_payload else ctx.engine.interpret(ctx.state.bundle_id, question.id, ctx.text, ctx.today)
-    if result is not None and not isinstance(result, NotUnderstood):
-        await _apply(ctx, question.id, result.value)
+    if ctx.is_payload:  # a stale or foreign button payload is not an answer to this question
+        await _missed(ctx, question, None)
+        return
+    if _sounds_like_correction(ctx) and await _corrected(ctx):
+        return
+    reading = ctx.engine.read_reply(ctx.state.bundle_id, question.id, ctx.text, ctx.answers(), await ctx.facts(),
+                                    ctx.today)
+    if reading.understood:
+        await _apply_reading(ctx, reading)
+        return
+    if await _corrected(ctx):  # "我妈是外地的" answers an earlier question, not this one
         return
     if ctx.msg.intent == "describe_need" and routing.offer_switch(ctx):
         return
-    reason = result.reason if isinstance(result, NotUnderstood) else ""
-    response = {
-        "unsure": "answer_unsure",
-        "out_of_range": "answer_out_of_range",
-        "ambiguous": "answer_ambiguous",
-    }.get(reason, "answer_not_understood")
-    if response == "answer_not_understood" and question.kind in ("date", "number"):
-        response = f"answer_not_understood_{question.kind}"
-    if reason == "ambiguous" and question.kind == "single" and result.options:
-        # Offer only the options the reply could mean.
-        ctx.say(
-            response,
-            buttons=[button(label, "answer", question_id=question.id, value=value) for value, label in result.options],
-        )
+    await _missed(ctx, question, reading.miss)
+
+
+def _sounds_like_correction(ctx: Context) -> bool:
+    openers = ctx.cat.label("correction", "openers").split("|")
+    return any(ctx.text.strip().startswith(w) for w in openers if w)
+
+
+async def _corrected(ctx: Context) -> bool:
+    """A correction of an answer given earlier: that answer changes, the rest stay."""
+    state = ctx.state
+    if not state.history:
+        return False
+    reading = ctx.engine.correct(state.bundle_id, ctx.answers(), ctx.text, await ctx.facts(), ctx.today,
+                                 recent=state.history)
+    changes = {qid: u for qid, u in reading.answers.items() if qid in state.answers and qid != state.pending_question}
+    if not changes:
+        return False
+    facts = await ctx.facts()
+    answers = ctx.answers()
+    try:
+        for qid, understood in changes.items():
+            answers = ctx.engine.set_answer(state.bundle_id,
+                                            ctx.engine.remove_answer(state.bundle_id, answers, qid, facts),
+                                            qid, understood.value, facts)
+    except InvalidAnswer:
+        return False
+    ctx.store_answers(answers)
+    state.history = [q for q in state.history if q in state.answers and q not in changes] + list(changes)
+    echoed = ctx.engine.echo(state.bundle_id, {q: u.value for q, u in changes.items()})
+    ctx.say("answer_changed", params={"answer": echoed})
+    await ask_next(ctx)
+    return True
+
+
+async def _apply_reading(ctx: Context, reading) -> None:
+    """Record every answer the reply gave (the pending question's first), echo what was read
+    from the person's own words, and go on."""
+    state = ctx.state
+    facts = await ctx.facts()
+    answers = ctx.answers()
+    applied = {}
+    for qid, understood in reading.answers.items():
+        try:
+            answers = ctx.engine.set_answer(state.bundle_id, answers, qid, understood.value, facts)
+        except InvalidAnswer:
+            continue
+        applied[qid] = understood
+    if not applied:
+        await _missed(ctx, ctx.pending_question(), None)
         return
-    ctx.say(response, params={"why": question.why, "detail": getattr(result, "detail", "") or ""})
+    ctx.store_answers(answers)
+    state.history = [q for q in state.history if q not in applied and q in state.answers] + list(applied)
+    state.misses.pop(state.pending_question or "", None)
+    if any(u.inferred for u in applied.values()):
+        key = "recorded_unknown" if all(u.unknown for u in applied.values()) else "understood_answer"
+        ctx.say(key, params={"answers": ctx.engine.echo(state.bundle_id, {q: u.value for q, u in applied.items()})})
+    state.stage = Stage.ASKING
+    await ask_next(ctx)
+
+
+async def _missed(ctx: Context, question, miss: Optional[NotUnderstood]) -> None:
+    """Not understood: say what was not, and offer the options; a second miss on the same
+    question adds 不清楚 and a human, so that nobody is asked the same thing a third time."""
+    state = ctx.state
+    misses = state.misses.get(question.id, 0) + 1
+    state.misses[question.id] = misses
+    reason = miss.reason if miss else ""
+    if reason == "ambiguous" and question.kind == "single" and miss.options:
+        ctx.say("answer_ambiguous", buttons=[button(label, "answer", question_id=question.id, value=value)
+                                             for value, label in miss.options])
+        return
+    if misses >= 2:
+        ctx.say("answer_second_miss", params={"question": question.text},
+                buttons=question_buttons(ctx.cat, question) + [
+                    button(ctx.label("unsure"), "answer", question_id=question.id, value=UNKNOWN),
+                    button(ctx.label("human"), "ask_human"),
+                ])
+        return
+    key = {"out_of_range": "answer_out_of_range"}.get(reason, "answer_not_understood")
+    if key == "answer_not_understood" and question.kind in ("date", "number"):
+        key = f"answer_not_understood_{question.kind}"
+    hint = miss.hint if miss and miss.hint else ""
+    if hint and key == "answer_not_understood":
+        key = "answer_not_understood_hint"
+    ctx.say(key, params={"why": question.why, "detail": (miss.detail if miss else "") or "", "hint": hint})
     await ask_next(ctx)
 
 
@@ -107,15 +186,28 @@ def answer_or(otherwise: Step) -> Step:
     return step
 
 
+def corrected_or(otherwise: Step) -> Step:
+    """Typed text that corrects an earlier answer ("改一下，我妈是外地的") changes just that
+    answer; anything else is `otherwise`."""
+
+    async def step(ctx: Context) -> None:
+        if ctx.is_payload or not await _corrected(ctx):
+            await otherwise(ctx)
+
+    step.__name__ = f"corrected_or_{otherwise.__name__}"
+    return step
+
+
 async def try_answer(ctx: Context) -> bool:
     """Record typed text as the pending question's answer when the engine understands it."""
     question = ctx.pending_question()
     if question is None or ctx.is_payload:
         return False
-    result = ctx.engine.interpret(ctx.state.bundle_id, question.id, ctx.text, ctx.today)
-    if isinstance(result, NotUnderstood):
+    reading = ctx.engine.read_reply(ctx.state.bundle_id, question.id, ctx.text, ctx.answers(), await ctx.facts(),
+                                    ctx.today)
+    if not reading.understood:
         return False
-    await _apply(ctx, question.id, result.value)
+    await _apply_reading(ctx, reading)
     return True
 
 

@@ -197,6 +197,13 @@
     const bring = materials.filter((m) => groupOf(m) === 'bring').length;
     const children = [];
     if (c.complete === false) children.push(h('p', { class: 'yjs-warning', text: S.incomplete }));
+    const depends = Array.isArray(c.depends) ? c.depends.filter((d) => typeof d === 'string') : [];
+    if (depends.length) {
+      children.push(h('div', { class: 'yjs-warning yjs-depends' }, [
+        h('p', { class: 'yjs-group-title', text: S.dependsTitle }),
+        h('ul', { class: 'yjs-materials' }, depends.map((d) => h('li', { text: d }))),
+      ]));
+    }
     children.push(h('p', { class: 'yjs-summary', text: fmt(S.summaryLine, {
       before: s.before, after: bring, exempt: s.exempt, produced: s.produced }) }));
     children.push.apply(children, summaryLines(c.summary));

@@ -61,6 +61,7 @@
     summaryLine: '合并前共 {before} 项材料，合并去重后需提交 {after} 项；{exempt} 项免提交，{produced} 项办理中生成。',
     summaryFacts: '{trips} · {mode} · 预计 {days} 个工作日办结',
     incomplete: '问题还没答完，这是目前的材料清单，以最后的告知为准。',
+    dependsTitle: '视情况可能还需要（您回答了“不清楚”的问题）',
     noticeLabel: '一次性告知：材料清单，共 {n} 项需要您准备',
     announceNotice: '材料清单，共 {n} 项需要您准备',
     noticePrint: '打开可打印的一次性告知单',
