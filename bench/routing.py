@@ -10,7 +10,7 @@ router's filler words — in what the router trains on are excluded and counted:
   router indexes as documents too.
 Reports top-1, top-3, coverage (any candidate at all), per-bundle accuracy, the misses, and the
 share the dialogue would route "confidently" (it confirms one bundle instead of offering a
-choice: bot.dialogue.routing_steps.shortlist) with its accuracy.
+choice: bot.dialogue.steps.routing.shortlist) with its accuracy.
 Targets (issue 4): top-1 ≥ 95 %, top-3 ≥ 99 %."""
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def _fillers(catalogue) -> Optional[re.Pattern]:
 
 def _thresholds():
     """The dialogue's routing thresholds and its shortlist rule."""
-    from bot.dialogue import routing_steps as module
+    from bot.dialogue.steps import routing as module
 
     return module.CONFIDENT_SCORE, module.CLEAR_MARGIN, module.CHOICE_MIN_SHARE_OF_TOP, module.shortlist
 
@@ -139,7 +139,7 @@ def run(show_all_misses: bool = False) -> Dict[str, Any]:
         print(f"    {source}: {len(texts)}  e.g. {', '.join(texts[:4])}")
     print(
         f"  confident = one bundle confirmed: top score ≥ {CONFIDENT_SCORE} and lead ≥ {CLEAR_MARGIN}, "
-        f"or no other candidate with ≥ {CHOICE_SHARE} × the top score (bot.dialogue.routing_steps.shortlist)"
+        f"or no other candidate with ≥ {CHOICE_SHARE} × the top score (bot.dialogue.steps.routing.shortlist)"
     )
     table(
         [

@@ -21,6 +21,7 @@ from scipy import sparse
 from sklearn.feature_extraction.text import HashingVectorizer
 
 from bot.catalogue.catalogue import Catalogue
+from bot.text.focus import FocusWords, focused
 from bot.text.normalize import normalize
 
 _NOISE = re.compile(r"[\s\W_]+", re.UNICODE)
@@ -95,6 +96,7 @@ class Router:
             re.compile("|".join(map(re.escape, sorted(words.values(), key=len, reverse=True)))) if words else None
         )
         self._glosses = dict(catalogue.vocabulary.glosses)
+        self._focus = FocusWords.from_labels(catalogue.vocabulary.labels.get("routing_focus", {}))
         self._ids: List[str] = []
         self._names: Dict[str, str] = {}
         docs: List[str] = []
@@ -158,6 +160,8 @@ class Router:
         return _Closest(weighted.T.tocsr(), order, starts, sorted_owners[starts])
 
     def _query(self, text: str) -> Tuple[np.ndarray, np.ndarray]:
+        # What the need is about: negated clauses and finished steps out, the goal twice.
+        text = focused(normalize(text), self._focus)
         query = self._vectorizer.transform([prepare(text, self._fillers, self._glosses)])
         return query.indices, query.data
 
