@@ -17,7 +17,7 @@ from bot.db.tables import desk_handoffs, staff
 from bot.desk.accounts import Staff
 from bot.desk.desk import Desk
 from bot.desk.queue import Handoff, handoff_of
-from bot.dialogue.messages import Say, button, handoff_custom
+from bot.dialogue.messages import Say, button, handoff_custom, unstamped
 from bot.dialogue.stage import Mode, Stage
 from bot.dialogue.turn import Incoming
 from bot.engine.outcome import mask_value
@@ -200,10 +200,16 @@ async def act(desk: Desk, who: Staff, conversation_id: str, *, payload: Optional
     await holding(desk, who, conversation_id)
     conversation = await _conversation(desk, conversation_id)
     if payload:
-        offered = {b.get("payload"): b.get("title") for b in conversation.offered}
+        # Buttons carry the turn they were shown in (bot/dialogue/messages.py stamped); a payload
+        # is one of them whatever turn it names, and is sent as shown now.
+        offered = {unstamped(b.get("payload", "")): b for b in conversation.offered}
+        shown = offered.get(unstamped(payload))
         intent, entities = parse_payload(payload)
-        if payload not in offered and intent not in _FREE_INTENTS:
+        if shown is None and intent not in _FREE_INTENTS:
             raise DeskError("stale_choice")  # not among the choices the bot shows now
+        if shown is not None:
+            payload = shown["payload"]
+            intent, entities = parse_payload(payload)
         if conversation.state.stage is Stage.CONSENT and intent == "affirm" and proxy is None:
             raise DeskError("use_submit")  # submitting for someone records how they consented
         incoming = Incoming(text=payload, intent=intent, entities=entities)
@@ -212,7 +218,7 @@ async def act(desk: Desk, who: Staff, conversation_id: str, *, payload: Optional
             field_id = str(values.get("field_id"))
             label = desk.engine.catalogue.fields[field_id].label if field_id in desk.engine.catalogue.fields else ""
             shown_as = f"{label}：{_masked(desk, field_id, str(values.get('value', '')))}"
-        shown_as = shown_as or offered.get(payload) or payload
+        shown_as = shown_as or (shown or {}).get("title") or payload
     else:
         text = (text or "").strip()
         if not text or len(text) > MAX_MESSAGE:

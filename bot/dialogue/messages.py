@@ -40,6 +40,19 @@ def button(title: str, intent: str, **entities: Any) -> Dict[str, str]:
 ANSWERING = frozenset({"answer", "choose_bundle", "affirm", "deny", "rate", "correct_field", "change_answer"})
 
 
+def unstamped(button_payload: str) -> str:
+    """The payload without the turn it was shown in: the same button, whenever shown."""
+    name, brace, rest = button_payload[1:].partition("{")
+    try:
+        entities = json.loads(brace + rest) if brace else {}
+    except ValueError:
+        return button_payload
+    if not isinstance(entities, dict) or "turn" not in entities:
+        return button_payload
+    entities.pop("turn")
+    return payload(name, **entities)
+
+
 def stamped(button_payload: str, turn: int) -> str:
     """The payload with the turn it is shown in: pressed later, it is known to be old."""
     name, brace, rest = button_payload[1:].partition("{")

@@ -24,6 +24,8 @@ from bot.dialogue.services import Services
 from bot.dialogue.store import ConversationStore
 from bot.engine import Engine
 from bot.identity.demo import DemoIdentityProvider
+from bot.sealing import Sealer
+from bot.secrets import with_secrets
 from bot.settings import ROOT, Settings
 from bot.sms import SmsResult
 from tests.dialogue.talk import RecordingHandoff, incoming
@@ -59,7 +61,7 @@ class LocalDesk:
         self.handoff = RecordingHandoff()
         services = Services(engine=engine, identity=DemoIdentityProvider.from_file(), handoff=self.handoff,
                             ratings=self.desk.ratings, desk=self.desk.queue)
-        self.desk.dialogue = Dialogue(services, ConversationStore(self.db))
+        self.desk.dialogue = Dialogue(services, ConversationStore(self.db, Sealer.generated()))
         self.desk.delivery = Delivery(self.desk.dialogue.store)
         self.sms = RecordingSms()
         self.desk.sms = self.sms
@@ -103,8 +105,10 @@ class DeskPortal:
         from bot.launcher.process import Process, free_port
         from bot.launcher.stack import child_env
 
-        self.settings = Settings(var_dir=var_dir, portal_port=free_port(), rasa_port=free_port(),
-                                 action_port=free_port(), intake_port=free_port(), desk_agent_timeout_s=5.0)
+        # With this installation's secrets: the portal process reads the same var/secrets.json.
+        self.settings = with_secrets(Settings(var_dir=var_dir, portal_port=free_port(), rasa_port=free_port(),
+                                              action_port=free_port(), intake_port=free_port(),
+                                              desk_agent_timeout_s=5.0))
         self.url = self.settings.portal_url
         self.process = Process("portal", [sys.executable, "-m", "bot.portal"], f"{self.url}/health",
                                env=child_env(self.settings), cwd=ROOT, log_path=var_dir / "portal.log")

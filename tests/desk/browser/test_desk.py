@@ -17,6 +17,7 @@ from playwright.sync_api import expect
 
 from bot.db import Database
 from bot.desk.accounts import ensure_demo_agent
+from bot.sealing import Sealer
 from tests.conversation.driver import valid_id_number, value_for
 from tests.desk.conftest import stack_staff
 from tests.portal.flows import answer_question, start_newborn_in_words
@@ -90,7 +91,7 @@ def _stored_answers(stack, sender: str) -> dict:
     try:
         state = db.call(lambda conn: conn.execute(select(conversations.c.state).where(
             conversations.c.conversation_id == sender)).scalar())
-        return json.loads(state)["answers"]
+        return json.loads(Sealer.from_settings(stack.settings).open(state))["answers"]
     finally:
         db.close()
 
@@ -159,7 +160,7 @@ def _intake_body(stack, receipt_no: str) -> dict:
     path = urlsplit(stack.settings.intake_db_url.replace("sqlite:///", "file:///")).path
     with sqlite3.connect(path) as conn:
         row = conn.execute("SELECT body FROM applications WHERE receipt_no = ?", (receipt_no,)).fetchone()
-    return json.loads(row[0])
+    return json.loads(Sealer.from_settings(stack.settings).open(row[0]))
 
 
 def test_wrong_passwords_lock_and_a_citizen_cannot_open_the_desk(open_widget, desk_page, stack) -> None:
