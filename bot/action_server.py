@@ -80,7 +80,7 @@ def build_app(settings: Settings) -> Sanic:
         client = HandoffClient.from_settings(settings)
         dialogue = runtime.build_dialogue(settings, handoff=client)
         runtime.install(dialogue)
-        delivery = runtime.delivery(dialogue)
+        delivery = runtime.delivery(dialogue, settings)
         app.ctx.handoff = client
         app.ctx.worker = OutboxWorker(
             client, announce=partial(announce_delivered, delivery, dialogue.services.engine.catalogue.messages)

@@ -55,8 +55,12 @@ def build_dialogue(settings: Optional[Settings] = None, handoff=None) -> Dialogu
     return Dialogue(services, ConversationStore(db, Sealer.from_settings(settings)), settings.session_ttl_s)
 
 
-def delivery(dialogue: Dialogue) -> Delivery:
-    return Delivery(dialogue.store)
+def delivery(dialogue: Dialogue, settings: Optional[Settings] = None) -> Delivery:
+    from bot.channels.socket_queue import push_adapters
+
+    settings = settings or get_settings()
+    # With a Redis queue, socket.io clients get pushed messages on whichever Rasa server they are.
+    return Delivery(dialogue.store, push_adapters(settings.redis_url))
 
 
 def install(dialogue: Dialogue) -> None:
