@@ -1,7 +1,7 @@
-"""Benchmarks: `python -m bench [engine|routing|stack|faults|install …]` (`make bench` runs them all).
+"""Benchmarks: `python -m bench [engine|routing|stack|faults|install|cluster …]` (`make bench` runs them all).
 
 Each benchmark prints its figures and writes them as JSON under var/bench/ (one file per run,
 plus `<name>-latest.json`). Figures are measured, never asserted: the machine is shared and
 noisy, so compare ratios taken in one run rather than absolute numbers across runs."""
 
-BENCHMARKS = ("engine", "routing", "stack", "faults", "install")
+BENCHMARKS = ("engine", "routing", "stack", "faults", "install", "cluster")

@@ -1,0 +1,139 @@
+"""The cluster profile under load: 1 vs 2 Rasa servers behind nginx, at 20 and 50 concurrent
+conversations, on PostgreSQL and Redis; CPU per turn of every process.
+
+`python -m bench cluster [--turns 30] [--rounds 2] [--concurrency 20,50] [--action-servers 2]`
+
+One cluster (bot/launcher/cluster.py: PostgreSQL, Redis, two Rasa servers, `--action-servers`
+action servers, the portal, the intake service, nginx) on free ports; its start-up is timed.
+Chat traffic goes to one Rasa server or to both, switched by reloading nginx
+(Cluster.serve_with: the other server stays up, idle) so that both set-ups run on the same
+processes, and rounds alternate between them so that drift on this shared machine hits both
+alike. A round is `concurrency` conversations at once, each a closed loop of `--turns` turns
+(the next message when the reply arrives) from the stack benchmark's seeded script
+(bench/stack.py: routing, choosing, answering by button and in words, why, back, change, …),
+through nginx as the widget talks. Per set-up and load: throughput (turns/s), p50/p99, errors
+(non-200 or an apology instead of an answer), and CPU milliseconds per turn of every process
+(/proc; the client runs on the same two cores) — what a bigger machine's capacity is estimated
+from (docs/deploy.md)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any, Dict, List, Optional, Tuple
+
+from bench.common import ROOT, heading, machine, summary_ms, table, write_record
+from bench.stack import Server, TurnRecord, _add_cpu, _cpu, _cpu_per_turn, _run_batch
+
+SETUPS = (1, 2)  # Rasa servers taking traffic
+
+
+def _apologies() -> List[str]:
+    from bot.catalogue.loader import load_messages
+
+    messages = load_messages(ROOT / "rules")
+    return [messages[k] for k in ("try_again_later", "conversation_busy")]
+
+
+def _failed(record: TurnRecord, sorry: List[str]) -> bool:
+    return record.status != 200 or any(text[:12] in record.reply for text in sorry)
+
+
+def run(turns: int = 30, rounds: int = 2, concurrency: Tuple[int, ...] = (20, 50),
+        action_servers: int = 2) -> Dict[str, Any]:
+    from bench.catalogue_gen import holdout
+    from bot.launcher.cluster import Cluster, Layout
+    from bot.launcher.model import ensure_model
+    from bot.settings import Settings
+
+    heading("cluster: 1 vs 2 Rasa servers behind nginx, on PostgreSQL and Redis")
+    needs = [u for us in holdout().values() for u in us]
+    record: Dict[str, Any] = {"turns_per_conversation": turns, "rounds": rounds, "concurrency": list(concurrency),
+                              "action_servers": action_servers, "machine": machine()}
+    model = ensure_model(Settings(), allow_training=True, echo=False)
+    # Not under a 0700 folder: PostgreSQL runs as its own user and must reach its data.
+    folder = Path(tempfile.mkdtemp(prefix="bench-cluster-"))
+    os.chmod(folder, 0o755)
+    cluster = Cluster(Settings(var_dir=folder), Layout.on_free_ports(folder, 2, action_servers), model)
+    sorry = _apologies()
+    try:
+        print("  starting the cluster …", flush=True)
+        started = time.monotonic()
+        cluster.start()
+        record["startup_s"] = round(time.monotonic() - started, 1)
+        record["ready_after_s"] = {k: round(v, 2) for k, v in cluster.ready_after_s.items()}
+        server = Server("nginx", f"{cluster.settings.public_url}/webhooks/rest/webhook")
+        pids = {p.name: p.pid for p in cluster.processes}
+        print("  warming up both Rasa servers …", flush=True)
+        asyncio.run(_run_batch(server, "warmup", list(range(900001, 900009)), needs, 15, 8, "warm"))
+        records: List[TurnRecord] = []
+        walls: Dict[str, List[Tuple[int, float]]] = {}
+        cpu: Dict[str, Dict[str, Dict[str, float]]] = {}
+        for r in range(rounds):
+            for load in concurrency:
+                for servers in SETUPS:
+                    label = f"{servers} Rasa server{'s' if servers > 1 else ''}"
+                    cluster.serve_with(servers)
+                    print(f"  round {r + 1}/{rounds}: {label}, {load} concurrent × {turns} turns …", flush=True)
+                    seeds = [100_000 * servers + 1000 * (r + 1) + load * 10 + i for i in range(load)]
+                    before = _cpu(pids)
+                    out, wall = asyncio.run(_run_batch(Server(label, server.url), str(load), seeds, needs, turns,
+                                                       load, f"r{r}"))
+                    _add_cpu(cpu, label, str(load), before, _cpu(pids), len(out))
+                    records += out
+                    walls.setdefault(f"{label}|{load}", []).append((len(out), wall))
+        cluster.serve_with(2)
+    finally:
+        cluster.stop()
+        shutil.rmtree(folder, ignore_errors=True)
+
+    results: Dict[str, Any] = {}
+    for key, runs in walls.items():
+        label, load = key.split("|")
+        mine = [x for x in records if x.server == label and x.mode == load]
+        ok = [x.seconds for x in mine if not _failed(x, sorry)]
+        done, wall = sum(n for n, _ in runs), sum(w for _, w in runs)
+        results[key] = {"setup": label, "concurrency": int(load), "throughput_tps": round(done / wall, 1),
+                        **summary_ms(ok), "errors": sum(1 for x in mine if _failed(x, sorry))}
+    record["results"] = results
+    record["cpu_ms_per_turn"] = _cpu_per_turn(cpu)
+    _print(record)
+    path = write_record("cluster", record)
+    print(f"\n  record: {path.relative_to(ROOT)}")
+    return record
+
+
+def _print(record: Dict[str, Any]) -> None:
+    print(f"\n  cluster start-up to healthy: {record['startup_s']} s")
+    table([(name, f"{seconds:.1f}") for name, seconds in record["ready_after_s"].items()],
+          ["part", "healthy after (s)"])
+    print()
+    rows = [(v["setup"], v["concurrency"], v["throughput_tps"], v.get("p50_ms"), v.get("p99_ms"), v["errors"])
+            for v in sorted(record["results"].values(), key=lambda v: (v["concurrency"], v["setup"]))]
+    table(rows, ["set-up", "concurrent", "turns/s", "p50 ms", "p99 ms", "errors"])
+    for setup, loads in record["cpu_ms_per_turn"].items():
+        for load, per in loads.items():
+            per = dict(per)
+            busy = per.pop("machine busy %", None)
+            print(f"\n  CPU ms per turn, {setup}, {load} concurrent (machine busy {busy} %):")
+            table(sorted(per.items(), key=lambda kv: -kv[1]), ["process", "ms/turn"])
+
+
+def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
+    parser = argparse.ArgumentParser(prog="python -m bench cluster", description=__doc__.splitlines()[0])
+    parser.add_argument("--turns", type=int, default=30)
+    parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument("--concurrency", default="20,50", help="comma-separated loads, e.g. 20,50")
+    parser.add_argument("--action-servers", type=int, default=2)
+    args = parser.parse_args(argv or [])
+    loads = tuple(int(x) for x in args.concurrency.split(",") if x.strip())
+    return run(args.turns, args.rounds, loads, args.action_servers)
+
+
+if __name__ == "__main__":
+    main()
