@@ -1,6 +1,6 @@
-"""`make run-cluster` (`python -m bot run-cluster`): it comes up and answers through nginx, stops
-everything on Ctrl-C, and an engine that cannot be reached or a taken port is one clear line and
-a non-zero exit with nothing left running."""
+"""`make run-cluster` (`python -m bot run-cluster`): it comes up and answers through nginx, starts
+a Rasa server that died again, stops everything on Ctrl-C; an engine that cannot be reached or a
+taken port is one clear line and a non-zero exit with nothing left running."""
 
 from __future__ import annotations
 
@@ -56,6 +56,27 @@ def ports_of(env: Dict[str, str]) -> List[int]:
     return ports + [int(env[n]) + i for n in ("BOT_RASA_PORT", "BOT_ACTION_PORT") for i in (0, 1)]
 
 
+def pid_listening_on(port: int) -> int:
+    """The pid of the Rasa server started with `--port <port>` (from /proc)."""
+    for entry in Path("/proc").iterdir():
+        try:
+            argv = (entry / "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if b"bot.rasa_server" in argv and str(port).encode() in argv:
+            return int(entry.name)
+    raise AssertionError(f"no Rasa server on port {port}")
+
+
+def wait_for(condition, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.5)
+    return False
+
+
 def run_cluster(env: Dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "bot", "run-cluster"], cwd=ROOT, env=env, capture_output=True,
                           text=True, timeout=timeout)
@@ -89,7 +110,7 @@ def test_a_taken_port_is_named_in_one_line(model, folder: Path) -> None:
         1, 1, True), result.stderr
 
 
-def test_it_comes_up_answers_through_nginx_and_leaves_nothing_on_ctrl_c(model, folder: Path, tmp_path: Path) -> None:
+def test_it_comes_up_outlives_a_dead_server_and_leaves_nothing_on_ctrl_c(model, folder: Path, tmp_path: Path) -> None:
     env = cluster_env(folder)
     log = (tmp_path / "run-cluster.log").open("w")
     launcher = subprocess.Popen([sys.executable, "-m", "bot", "run-cluster"], cwd=ROOT, env=env, stdout=log,
@@ -102,10 +123,15 @@ def test_it_comes_up_answers_through_nginx_and_leaves_nothing_on_ctrl_c(model, f
         chat = Chat(SimpleNamespace(settings=SimpleNamespace(rasa_url=f"http://127.0.0.1:{env['BOT_CLUSTER_PORT']}")))
         chat.send("孩子刚出生要办什么")
         answered = bool(chat.custom("bundle_choice") or chat.custom("bundle"))
+        # A Rasa server that dies is started again; the cluster goes on meanwhile.
+        os.kill(pid_listening_on(int(env["BOT_RASA_PORT"])), signal.SIGKILL)
+        chat.send("为啥要问这个")
+        restarted = wait_for(lambda: "Rasa server 1 stopped unexpectedly" in (tmp_path / "run-cluster.log").read_text()
+                             and not port_is_free(int(env["BOT_RASA_PORT"])), 120)
     finally:
         launcher.send_signal(signal.SIGINT)
         code = launcher.wait(60)
         log.close()
     time.sleep(0.5)
     output = (tmp_path / "run-cluster.log").read_text()
-    assert (answered, code, all(port_is_free(p) for p in ports_of(env))) == (True, 0, True), output
+    assert (answered, restarted, code, all(port_is_free(p) for p in ports_of(env))) == (True, True, 0, True), output
