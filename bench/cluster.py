@@ -1,7 +1,8 @@
 """The cluster profile under load: 1 vs 2 Rasa servers behind nginx, at 20 and 50 concurrent
 conversations, on PostgreSQL and Redis; CPU per turn of every process.
 
-`python -m bench cluster [--turns 30] [--rounds 2] [--concurrency 20,50] [--action-servers 2]`
+`python -m bench cluster [--turns 30] [--rounds 2] [--concurrency 20,50] [--action-servers 2]
+                        [--no-failover]`
 
 One cluster (bot/launcher/cluster.py: PostgreSQL, Redis, two Rasa servers, `--action-servers`
 action servers, the portal, the intake service, nginx) on free ports; its start-up is timed.
@@ -14,7 +15,8 @@ alike. A round is `concurrency` conversations at once, each a closed loop of `--
 through nginx as the widget talks. Per set-up and load: throughput (turns/s), p50/p99, errors
 (non-200 or an apology instead of an answer), and CPU milliseconds per turn of every process
 (/proc; the client runs on the same two cores) — what a bigger machine's capacity is estimated
-from (docs/deploy.md)."""
+from (docs/deploy.md). Last, failover: Rasa server 1 killed with SIGKILL under load, the
+latency of the turns in flight at that moment and of those sent after it."""
 
 from __future__ import annotations
 
@@ -44,8 +46,39 @@ def _failed(record: TurnRecord, sorry: List[str]) -> bool:
     return record.status != 200 or any(text[:12] in record.reply for text in sorry)
 
 
+def _failover(cluster, server, needs: List[str], turns: int, sorry: List[str]) -> Dict[str, Any]:
+    """20 conversations at once; Rasa server 1 killed with SIGKILL one second in. Turns in
+    flight at the kill are retried by nginx on the other server (answered once, after the dead
+    server's ticket on their conversation expires); turns sent afterwards go to the live one."""
+    import signal
+    import threading
+
+    print("  failover: 20 concurrent, Rasa server 1 killed with SIGKILL after 1 s …", flush=True)
+    out: List[TurnRecord] = []
+    worker = threading.Thread(target=lambda: out.extend(asyncio.run(
+        _run_batch(Server("failover", server.url), "failover", list(range(700000, 700020)), needs, turns, 20,
+                   "f"))[0]))
+    worker.start()
+    time.sleep(1.0)
+    victim = cluster.process("Rasa server 1")
+    killed_at = time.perf_counter()
+    os.kill(victim.pid, signal.SIGKILL)
+    worker.join()
+    victim.start()
+    victim.wait_healthy(180)
+    in_flight = [r for r in out if r.start < killed_at < r.start + r.seconds]
+    after = [r for r in out if r.start >= killed_at]
+    first_after = sorted(after, key=lambda r: r.start)[:20]
+    return {
+        "turns": len(out), "errors": sum(1 for r in out if _failed(r, sorry)),
+        "in_flight_at_kill": {**summary_ms([r.seconds for r in in_flight])},
+        "first_20_sent_after_kill": {**summary_ms([r.seconds for r in first_after])},
+        "all_sent_after_kill": {**summary_ms([r.seconds for r in after])},
+    }
+
+
 def run(turns: int = 30, rounds: int = 2, concurrency: Tuple[int, ...] = (20, 50),
-        action_servers: int = 2) -> Dict[str, Any]:
+        action_servers: int = 2, failover: bool = True) -> Dict[str, Any]:
     from bench.catalogue_gen import holdout
     from bot.launcher.cluster import Cluster, Layout
     from bot.launcher.model import ensure_model
@@ -88,6 +121,8 @@ def run(turns: int = 30, rounds: int = 2, concurrency: Tuple[int, ...] = (20, 50
                     records += out
                     walls.setdefault(f"{label}|{load}", []).append((len(out), wall))
         cluster.serve_with(2)
+        if failover:
+            record["failover"] = _failover(cluster, server, needs, turns, sorry)
     finally:
         cluster.stop()
         shutil.rmtree(folder, ignore_errors=True)
@@ -116,6 +151,14 @@ def _print(record: Dict[str, Any]) -> None:
     rows = [(v["setup"], v["concurrency"], v["throughput_tps"], v.get("p50_ms"), v.get("p99_ms"), v["errors"])
             for v in sorted(record["results"].values(), key=lambda v: (v["concurrency"], v["setup"]))]
     table(rows, ["set-up", "concurrent", "turns/s", "p50 ms", "p99 ms", "errors"])
+    if record.get("failover"):
+        f = record["failover"]
+        print(f"\n  failover ({f['turns']} turns, {f['errors']} errors):")
+        table([(name, f[key].get("n"), f[key].get("p50_ms"), f[key].get("max_ms"))
+               for name, key in (("in flight at the kill", "in_flight_at_kill"),
+                                 ("first 20 sent after it", "first_20_sent_after_kill"),
+                                 ("all sent after it", "all_sent_after_kill"))],
+              ["turns", "n", "p50 ms", "max ms"])
     for setup, loads in record["cpu_ms_per_turn"].items():
         for load, per in loads.items():
             per = dict(per)
@@ -130,9 +173,10 @@ def main(argv: Optional[List[str]] = None) -> Dict[str, Any]:
     parser.add_argument("--rounds", type=int, default=2)
     parser.add_argument("--concurrency", default="20,50", help="comma-separated loads, e.g. 20,50")
     parser.add_argument("--action-servers", type=int, default=2)
+    parser.add_argument("--no-failover", action="store_true", help="skip the SIGKILL failover run")
     args = parser.parse_args(argv or [])
     loads = tuple(int(x) for x in args.concurrency.split(",") if x.strip())
-    return run(args.turns, args.rounds, loads, args.action_servers)
+    return run(args.turns, args.rounds, loads, args.action_servers, not args.no_failover)
 
 
 if __name__ == "__main__":
