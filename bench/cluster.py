@@ -30,9 +30,10 @@ from pathlib import Path
 from typing import Any, Dict, List, Optional, Tuple
 
 from bench.common import ROOT, heading, machine, summary_ms, table, write_record
-from bench.stack import Server, TurnRecord, _add_cpu, _cpu, _cpu_per_turn, _run_batch
+from bench.stack import Server, TurnRecord, _add_cpu, _cpu, _cpu_per_turn, _episodes, _run_batch
 
 SETUPS = (1, 2)  # Rasa servers taking traffic
+SLOW_S = 0.5
 
 
 def _apologies() -> List[str]:
@@ -44,6 +45,17 @@ def _apologies() -> List[str]:
 
 def _failed(record: TurnRecord, sorry: List[str]) -> bool:
     return record.status != 200 or any(text[:12] in record.reply for text in sorry)
+
+
+def _nginx_errors(cluster) -> Dict[str, int]:
+    """What nginx logged about the upstreams: failed or dropped connections (none expected)."""
+    counts: Dict[str, int] = {}
+    log = cluster.layout.data_dir / "nginx" / "error.log"
+    for line in log.read_text(encoding="utf-8", errors="replace").splitlines() if log.exists() else []:
+        if "upstream" in line:
+            kind = line.split("] ", 1)[-1].split(",")[0].split(": ", 1)[-1][:80]
+            counts[kind] = counts.get(kind, 0) + 1
+    return counts
 
 
 def _failover(cluster, server, needs: List[str], turns: int, sorry: List[str]) -> Dict[str, Any]:
@@ -121,6 +133,7 @@ def run(turns: int = 30, rounds: int = 2, concurrency: Tuple[int, ...] = (20, 50
                     records += out
                     walls.setdefault(f"{label}|{load}", []).append((len(out), wall))
         cluster.serve_with(2)
+        record["nginx_errors_under_load"] = _nginx_errors(cluster)
         if failover:
             record["failover"] = _failover(cluster, server, needs, turns, sorry)
     finally:
@@ -134,7 +147,10 @@ def run(turns: int = 30, rounds: int = 2, concurrency: Tuple[int, ...] = (20, 50
         ok = [x.seconds for x in mine if not _failed(x, sorry)]
         done, wall = sum(n for n, _ in runs), sum(w for _, w in runs)
         results[key] = {"setup": label, "concurrency": int(load), "throughput_tps": round(done / wall, 1),
-                        **summary_ms(ok), "errors": sum(1 for x in mine if _failed(x, sorry))}
+                        **summary_ms(ok), "errors": sum(1 for x in mine if _failed(x, sorry)),
+                        # Slow turns that overlap are one stall hitting every conversation in flight.
+                        "slow_turns": _episodes(mine, SLOW_S),
+                        "rounds": [{"turns": n, "tps": round(n / w, 1)} for n, w in runs]}
     record["results"] = results
     record["cpu_ms_per_turn"] = _cpu_per_turn(cpu)
     _print(record)
@@ -148,9 +164,13 @@ def _print(record: Dict[str, Any]) -> None:
     table([(name, f"{seconds:.1f}") for name, seconds in record["ready_after_s"].items()],
           ["part", "healthy after (s)"])
     print()
-    rows = [(v["setup"], v["concurrency"], v["throughput_tps"], v.get("p50_ms"), v.get("p99_ms"), v["errors"])
+    rows = [(v["setup"], v["concurrency"], v["throughput_tps"], v.get("p50_ms"), v.get("p99_ms"), v["errors"],
+             f"{v['slow_turns']['slow_turns']} in {v['slow_turns']['episodes']}",
+             " / ".join(str(r["tps"]) for r in v["rounds"]))
             for v in sorted(record["results"].values(), key=lambda v: (v["concurrency"], v["setup"]))]
-    table(rows, ["set-up", "concurrent", "turns/s", "p50 ms", "p99 ms", "errors"])
+    table(rows, ["set-up", "concurrent", "turns/s", "p50 ms", "p99 ms", "errors",
+                 f"turns > {SLOW_S * 1000:.0f} ms in episodes", "turns/s by round"])
+    print(f"\n  nginx upstream errors under load: {record.get('nginx_errors_under_load') or 'none'}")
     if record.get("failover"):
         f = record["failover"]
         print(f"\n  failover ({f['turns']} turns, {f['errors']} errors):")

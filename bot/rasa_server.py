@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from bot import rasa_speedups
+from bot import rasa_speedups, reachable
 from bot.profile import settings_or_exit
 
 
 def main() -> None:
-    settings_or_exit()  # a production server with sample secrets stops here, in one line
+    # A production server with sample secrets, or a Redis lock store that does not answer,
+    # stops here, in one line.
+    reachable.require(settings_or_exit(), redis=True)
     rasa_speedups.install()
     from rasa.__main__ import main as rasa_main
 

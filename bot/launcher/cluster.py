@@ -19,6 +19,7 @@ from typing import Dict, List, Optional
 import yaml
 from pydantic import BaseSettings, Field
 
+from bot import reachable
 from bot.launcher import engines
 from bot.launcher.process import Process, StartupError, free_port, port_is_free
 from bot.launcher.stack import child_env, services_for
@@ -151,13 +152,9 @@ class Cluster:
 
     def _check_engines_given(self) -> None:
         """Engines managed elsewhere must answer before anything starts."""
-        given = self.configured
-        if given.database_url:
-            engines.check_postgres(given.database_url, "BOT_DATABASE_URL")
-        if given.intake_database_url:
-            engines.check_postgres(given.intake_database_url, "BOT_INTAKE_DATABASE_URL")
-        if given.redis_url:
-            engines.check_redis(given.redis_url, "BOT_REDIS_URL")
+        found = reachable.problems(self.configured, database=True, intake_database=True, redis=True)
+        if found:
+            raise StartupError(found[0])
 
     def _start_engines(self) -> None:
         at, host, logs = self.layout, self.configured.host, self.layout.data_dir / "logs"
@@ -315,8 +312,8 @@ class Cluster:
             f"action servers ({len(at.action_ports)}, behind nginx :{at.actions_port})":
                 ", ".join(f"{host}:{p}" for p in at.action_ports),
             "intake API (stands in for the department's)": f"http://{host}:{at.intake_port}/applications",
-            "PostgreSQL (bot, intake)": f"{engines.shown(s.database_url)}, {engines.shown(s.intake_database_url)}",
-            "Redis (conversation locks, socket.io queue)": engines.shown(s.redis_url),
+            "PostgreSQL (bot, intake)": f"{reachable.shown(s.database_url)}, {reachable.shown(s.intake_database_url)}",
+            "Redis (conversation locks, socket.io queue)": reachable.shown(s.redis_url),
             "data and logs": str(at.data_dir),
         }
 

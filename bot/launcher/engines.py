@@ -1,6 +1,5 @@
-"""PostgreSQL and Redis for the cluster profile: our own local instances, started from Debian's
-binaries with their data under var/cluster/, or servers managed elsewhere, given by URL. Either
-way each is checked before any service starts, and one line names what is unreachable."""
+"""Local PostgreSQL and Redis for the cluster profile, started from Debian's binaries with their
+data under var/cluster/ (engines managed elsewhere are given by URL and checked by bot/reachable.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +14,6 @@ from typing import Iterable
 from bot.launcher.process import Process, StartupError
 
 POSTGRES_USER = "postgres"  # PostgreSQL refuses to run as root; Debian's package creates this user
-CHECK_TIMEOUT_S = 3
 
 
 # -- where the programs are ---------------------------------------------------------------------
@@ -47,54 +45,6 @@ def program(name: str, package: str) -> str:
 
 def _as_root() -> bool:
     return os.geteuid() == 0
-
-
-# -- URLs -------------------------------------------------------------------------------------
-
-
-def shown(url: str) -> str:
-    """A database or Redis URL fit to print: the password hidden."""
-    from urllib.parse import urlsplit, urlunsplit
-
-    parts = urlsplit(url)
-    if parts.password:
-        netloc = f"{parts.username or ''}:***@{parts.hostname}" + (f":{parts.port}" if parts.port else "")
-        parts = parts._replace(netloc=netloc)
-    return urlunsplit(parts)
-
-
-def _first_line(error: BaseException) -> str:
-    text = " ".join(str(error).split("\n")[:1]).strip()
-    return text or type(error).__name__
-
-
-def check_postgres(url: str, setting: str) -> None:
-    """A StartupError naming the setting when PostgreSQL at `url` does not answer a query."""
-    import psycopg2
-    from sqlalchemy.engine import make_url
-
-    libpq = make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
-    try:
-        conn = psycopg2.connect(libpq, connect_timeout=CHECK_TIMEOUT_S)
-    except psycopg2.Error as error:
-        raise StartupError(f"PostgreSQL is unreachable at {shown(url)} ({setting}): {_first_line(error)}") from None
-    try:
-        with conn.cursor() as cursor:
-            cursor.execute("SELECT 1")
-    finally:
-        conn.close()
-
-
-def check_redis(url: str, setting: str) -> None:
-    """A StartupError naming the setting when Redis at `url` does not answer PING."""
-    import redis
-
-    try:
-        client = redis.Redis.from_url(url, socket_connect_timeout=CHECK_TIMEOUT_S, socket_timeout=CHECK_TIMEOUT_S)
-        client.ping()
-        client.close()
-    except (redis.RedisError, ValueError) as error:
-        raise StartupError(f"Redis is unreachable at {shown(url)} ({setting}): {_first_line(error)}") from None
 
 
 # -- local PostgreSQL ---------------------------------------------------------------------------

@@ -135,3 +135,18 @@ def test_it_comes_up_outlives_a_dead_server_and_leaves_nothing_on_ctrl_c(model, 
     time.sleep(0.5)
     output = (tmp_path / "run-cluster.log").read_text()
     assert (answered, restarted, code, all(port_is_free(p) for p in ports_of(env))) == (True, True, 0, True), output
+
+
+@pytest.mark.parametrize("module, setting, url", [
+    ("bot.action_server", "BOT_DATABASE_URL", "postgresql://bot:pw@127.0.0.1:{port}/bot"),
+    ("bot.portal", "BOT_DATABASE_URL", "postgresql://bot:pw@127.0.0.1:{port}/bot"),
+    ("bot.intake", "BOT_INTAKE_DATABASE_URL", "postgresql://bot:pw@127.0.0.1:{port}/intake"),
+    ("bot.rasa_server", "BOT_REDIS_URL", "redis://127.0.0.1:{port}/0"),
+])
+def test_a_service_started_on_its_own_names_the_engine_it_cannot_reach(tmp_path: Path, module: str, setting: str,
+                                                                       url: str) -> None:
+    env = {**os.environ, "BOT_VAR_DIR": str(tmp_path), setting: url.format(port=free_port())}
+    result = subprocess.run([sys.executable, "-m", module], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert (result.returncode, errors(result) == [line for line in result.stderr.splitlines() if line.strip()],
+            setting in result.stderr, "pw" in result.stderr) == (1, True, True, False), result.stderr
