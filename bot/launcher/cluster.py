@@ -73,10 +73,15 @@ class Layout:
 
     @classmethod
     def on_free_ports(cls, data_dir: Path, rasa_servers: int = 2, action_servers: int = 2) -> Layout:
-        """For tests and benchmarks: every port a free one."""
-        return cls(free_port(), free_port(), [free_port() for _ in range(rasa_servers)],
-                   [free_port() for _ in range(action_servers)], free_port(), free_port(), free_port(), free_port(),
-                   data_dir)
+        """For tests and benchmarks: every port a free one, no two the same."""
+        ports: List[int] = []
+        while len(ports) < 6 + rasa_servers + action_servers:
+            port = free_port()
+            if port not in ports:
+                ports.append(port)
+        rasa, action, rest = ports[:rasa_servers], ports[rasa_servers:rasa_servers + action_servers], \
+            ports[rasa_servers + action_servers:]
+        return cls(rest[0], rest[1], rasa, action, rest[2], rest[3], rest[4], rest[5], data_dir)
 
 
 @dataclass
