@@ -15,17 +15,18 @@ PIP := $(PY) -m pip --disable-pip-version-check -q
 MP := miniprogram
 MP_STAMP := $(MP)/node_modules/.installed-$(shell cat $(MP)/package-lock.json | sha256sum | cut -c1-16)
 
-.PHONY: help install run train shell lint test bench lock clean browser
+.PHONY: help install run run-cluster train shell lint test bench lock clean browser engines
 
 help:
 	@echo "make run    start every service on localhost (installs and trains when needed)"
+	@echo "make run-cluster  the same on PostgreSQL, Redis and several Rasa servers behind nginx"
 	@echo "make test   run the whole test suite (the mini-program's jest suite, then pytest)"
 	@echo "make train  train the Rasa model if config, domain or data changed"
 	@echo "make shell  talk to the bot in the terminal"
 	@echo "make lint   ruff, the rules linter and rasa data validate"
 	@echo "make bench  run the benchmarks under bench/ and print their figures"
 
-install: $(STAMP) $(MP_STAMP) browser
+install: $(STAMP) $(MP_STAMP) browser engines
 
 # The stamp's name carries the lock files' hash: a changed lock reinstalls, an
 # unchanged one makes this target a no-op.
@@ -55,8 +56,28 @@ browser:
 	  echo "installing a Chinese font so the browser tests' screenshots are legible"; \
 	  apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null; }
 
+# The cluster profile's engines (and its tests'): Debian's PostgreSQL, Redis and nginx. The
+# cluster starts its own instances under var/cluster/; the packages' services are not started
+# (a policy-rc.d for the length of the install, when the machine has none).
+engines:
+	@missing=""; \
+	ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null || missing="$$missing postgresql"; \
+	command -v redis-server >/dev/null || missing="$$missing redis-server"; \
+	command -v nginx >/dev/null || test -x /usr/sbin/nginx || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing Debian's$$missing for the cluster profile (make run-cluster) and its tests"; \
+	  policy=/usr/sbin/policy-rc.d; added=""; \
+	  if [ ! -e $$policy ]; then printf '#!/bin/sh\nexit 101\n' > $$policy && chmod +x $$policy && added=1; fi; \
+	  apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; status=$$?; \
+	  if [ -n "$$added" ]; then rm -f $$policy; fi; \
+	  exit $$status; \
+	fi
+
 run: install
 	$(PY) -m bot run
+
+run-cluster: install
+	$(PY) -m bot run-cluster
 
 train: install
 	$(PY) -m bot train

@@ -196,7 +196,7 @@ async def _conversation(
 ) -> None:
     last: List[Dict[str, Any]] = []
     # A conversation begins with its session, as the widget's does (not timed as a turn).
-    async with session.post(server.url.replace("/webhook", "/session"), json={"channel": "web"}) as resp:
+    async with session.post(server.url.rsplit("/webhook", 1)[0] + "/session", json={"channel": "web"}) as resp:
         granted = await resp.json()
     sender, headers = granted["conversation_id"], {"Authorization": f"Bearer {granted['session_token']}"}
     for n in range(1, turns + 1):

@@ -1,4 +1,4 @@
-"""Command line: `python -m bot run|train|shell`, `rules check|status|route <text>|graph <id>`,
+"""Command line: `python -m bot run|run-cluster|train|shell`, `rules check|status|route <text>|graph <id>`,
 `guide <id>`, `conversation show <id>`, `privacy purge|rekey`, `desk add-agent <login>`, `callbacks list`."""
 
 from __future__ import annotations
@@ -167,6 +167,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     register_desk(sub)
 
     for name, text in (("run", "start every service (the embedded default)"),
+                       ("run-cluster", "start the cluster profile: PostgreSQL, Redis, several Rasa and "
+                                       "action servers behind nginx"),
                        ("train", "train the model if its inputs changed"),
                        ("shell", "talk to the bot in the terminal")):
         cmd = sub.add_parser(name, help=text)

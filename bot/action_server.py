@@ -17,7 +17,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
-from bot import heap, runtime
+from bot import heap, reachable, runtime
 from bot.dialogue.announcements import announce_delivered
 from bot.handoff import HandoffClient, OutboxWorker
 from bot.json_body import MAX_BYTES, BodyProblem, parse_json_object
@@ -80,7 +80,7 @@ def build_app(settings: Settings) -> Sanic:
         client = HandoffClient.from_settings(settings)
         dialogue = runtime.build_dialogue(settings, handoff=client)
         runtime.install(dialogue)
-        delivery = runtime.delivery(dialogue)
+        delivery = runtime.delivery(dialogue, settings)
         app.ctx.handoff = client
         app.ctx.worker = OutboxWorker(
             client, announce=partial(announce_delivered, delivery, dialogue.services.engine.catalogue.messages)
@@ -105,6 +105,7 @@ def build_app(settings: Settings) -> Sanic:
 
 def main() -> None:
     settings = settings_or_exit()
+    reachable.require(settings, database=True)
     configure_logging(settings.log_level)
     app = build_app(settings)
     app.run(host=settings.host, port=settings.action_port, workers=1, access_log=False, motd=False)

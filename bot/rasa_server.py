@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import sys
 
-from bot import rasa_speedups
+from bot import rasa_speedups, reachable
 from bot.profile import settings_or_exit
+from bot.settings import get_settings
 
 
 def main() -> None:
     settings_or_exit()  # a production server with sample secrets stops here, in one line
+    reachable.require(get_settings(), redis=True)  # and one whose Redis lock store does not answer
     rasa_speedups.install()
     from rasa.__main__ import main as rasa_main
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, Optional
+from typing import Any, Dict, Optional
 
 from bot.db import open_database
 from bot.desk.queue import DeskQueue
@@ -54,9 +54,16 @@ def build_dialogue(settings: Optional[Settings] = None, handoff=None, engine: Op
     return Dialogue(services, ConversationStore(db, Sealer.from_settings(settings)), settings.session_ttl_s)
 
 
-def delivery(dialogue: Dialogue) -> Delivery:
+def delivery(dialogue: Dialogue, settings: Optional[Settings] = None) -> Delivery:
+    from bot.channels.socket_queue import push_adapters
+
+    settings = settings or get_settings()
+    # With a Redis queue, socket.io clients get pushed messages on whichever Rasa server they are.
+    adapters: Dict[str, Any] = dict(push_adapters(settings.redis_url))
     wechat = build_wechat(db=dialogue.store.db, sealer=dialogue.store.sealer)  # None when WeChat is off
-    return Delivery(dialogue.store, {"wechat": WeChatDelivery(wechat)} if wechat else {})
+    if wechat:
+        adapters["wechat"] = WeChatDelivery(wechat)
+    return Delivery(dialogue.store, adapters)
 
 
 def install(dialogue: Dialogue) -> None:

@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseSettings, Field
+from pydantic import BaseSettings, Field, validator
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -46,6 +46,13 @@ class Settings(BaseSettings):
     # The bot's own records (conversations, transcript, outbox, ratings): SQLite under var/
     # by default; `postgresql://…` for several processes on several machines.
     database_url: str = ""
+    # Redis, for what several processes share beyond the database: Rasa's conversation locks
+    # and the socket.io message queue (`redis://host:port/db`). Empty: one process of each,
+    # in-memory locks (the embedded default).
+    redis_url: str = ""
+    # The one origin people reach when a reverse proxy fronts the chat and the portal (the
+    # cluster's nginx): pages point the widget there. Empty: the services' own ports.
+    public_url: str = ""
 
     identity_provider: str = "demo"
     identity_url: str = ""
@@ -85,6 +92,10 @@ class Settings(BaseSettings):
     class Config:
         env_prefix = "BOT_"
 
+    @validator("public_url")
+    def _no_trailing_slash(cls, value: str) -> str:  # noqa: N805 - pydantic's validator signature
+        return value.rstrip("/")
+
     @property
     def rasa_url(self) -> str:
         return f"http://{self.host}:{self.rasa_port}"
@@ -112,13 +123,14 @@ class Settings(BaseSettings):
 
     @property
     def allowed_origins(self) -> list:
-        """The portal's own origin and any configured others: who may call the chat."""
+        """The portal's own origin (its public one behind a proxy) and any configured others:
+        who may call the chat."""
         from urllib.parse import urlsplit
 
-        parts = urlsplit(self.portal_url)
+        parts = urlsplit(self.public_url or self.portal_url)
         own = [f"{parts.scheme}://{parts.netloc}"]
-        if self.host == "127.0.0.1":  # the same local portal, reached by name
-            own.append(f"{parts.scheme}://localhost:{self.portal_port}")
+        if parts.hostname == "127.0.0.1":  # the same local portal, reached by name
+            own.append(f"{parts.scheme}://{parts.netloc.replace('127.0.0.1', 'localhost', 1)}")
         return own + [o.strip().rstrip("/") for o in self.cors_origins.split(",") if o.strip()]
 
     @property

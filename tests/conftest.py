@@ -80,12 +80,26 @@ def model() -> Path:
 
 
 @pytest.fixture(scope="session")
-def stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
+def embedded_stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
     settings = stack_settings(tmp_path_factory.mktemp("stack-var"))
     running = Stack(settings, model)
     running.start()
     yield running
     running.stop()
+
+
+@pytest.fixture(scope="session")
+def stack(embedded_stack: Stack) -> Stack:
+    """The embedded default (tests/conversation runs its tests on the cluster profile as well)."""
+    return embedded_stack
+
+
+@pytest.fixture(scope="session")
+def cluster(model: Path) -> Iterator[Any]:
+    """The cluster profile: PostgreSQL, Redis, 2 Rasa and 2 action servers behind nginx."""
+    from tests.support.cluster import running_cluster
+
+    yield from running_cluster(model)
 
 
 class Chat:

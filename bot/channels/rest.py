@@ -12,9 +12,11 @@ answer and lose nothing."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -29,6 +31,9 @@ from bot.settings import get_settings
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
+# A proxy's id of the request (nginx's $request_id), kept when it retries the request on another
+# Rasa server: the message's id, so that a turn already answered is answered again, not redone.
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _SESSION_STATUS = {"session_required": 401, "session_invalid": 401, "session_expired": 401, "session_mismatch": 403}
 _SESSION_TEXT = {
     "session_required": "a session token is required (POST /webhooks/rest/session)",
@@ -156,8 +161,14 @@ class RestInput(InputChannel):
                 return _error(problem.code, str(problem))
             metadata = self.inbound.metadata_of(body.get("metadata"), granted)
             collector = ContractCollector()
+            request_id = request.headers.get("x-request-id") or ""
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata,
+                                                 message_id=request_id if _REQUEST_ID.match(request_id) else None))
+            except LockError:
+                # The conversation lock (Redis) is unreachable: nothing ran, nothing was saved.
+                logger.warning("conversation lock unavailable; the person is asked to try again")
+                return response.json([{"recipient_id": sender, "text": self.inbound.notice("try_again_later")}])
             except Exception:  # noqa: BLE001 - a citizen never sees a traceback
                 logger.exception("message handling failed for a conversation")
                 return response.json([{"recipient_id": sender, "text": self.inbound.notice("default")}])

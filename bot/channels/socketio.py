@@ -8,8 +8,11 @@ conversation id, `session_error` {error} for a missing or wrong token, and `bot_
 A socket acts only on the conversation its verified token names.
 Clients use the long-polling transport (the default of socket.io clients): engine.io's
 websocket transport does not work on Sanic 21.12 as Rasa pins it (the server closes the socket
-after the handshake), and long-polling needs a single Rasa server process (BOT_RASA_WORKERS=1,
-the default)."""
+after the handshake), and long-polling needs every poll of a session to reach the same Rasa
+server process: one Sanic worker per server, and with several servers a proxy that keeps a
+client on one of them (the cluster's nginx: ip_hash on /socket.io/). With BOT_REDIS_URL the
+server shares python-socketio's message queue on Redis (bot/channels/socket_queue.py), so that
+messages pushed from another process reach the socket wherever it is held."""
 
 from __future__ import annotations
 
@@ -19,12 +22,14 @@ from typing import Any, Awaitable, Callable, Dict, List, Optional
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
 from rasa.core.channels.socketio import SocketBlueprint
+from rasa.core.lock_store import LockError
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from socketio import AsyncServer
 
 from bot.channels.inbound import Inbound, MessageProblem, contract_message
+from bot.channels.socket_queue import server_manager
 from bot.json_body import MAX_BYTES, SafeJson
 from bot.sessions import Session, SessionProblem, Sessions
 from bot.settings import get_settings
@@ -66,24 +71,26 @@ class SocketIOInput(InputChannel):
             socketio_path=credentials.get("socketio_path", "/socket.io"),
             sessions=Sessions.from_settings(settings),
             origins=settings.allowed_origins,
+            redis_url=settings.redis_url,
         )
 
     def __init__(self, user_message_evt: str = "user_uttered", bot_message_evt: str = "bot_uttered",
                  socketio_path: str = "/socket.io", sessions: Optional[Sessions] = None,
-                 origins: Optional[List[str]] = None) -> None:
+                 origins: Optional[List[str]] = None, redis_url: str = "") -> None:
         self.user_message_evt = user_message_evt
         self.bot_message_evt = bot_message_evt
         self.socketio_path = socketio_path
         self.inbound = Inbound()
         self.sessions = sessions
         self.origins = origins or []
+        self.redis_url = redis_url
         self.sio: Optional[AsyncServer] = None
         self._granted: Dict[str, Session] = {}  # socket id → its verified session
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         # Bounded packets, bounded JSON (bot/json_body.py), only the configured origins.
         sio = AsyncServer(async_mode="sanic", cors_allowed_origins=self.origins, json=SafeJson,
-                          max_http_buffer_size=MAX_BYTES)
+                          max_http_buffer_size=MAX_BYTES, client_manager=server_manager(self.redis_url))
         hook = SocketBlueprint(sio, self.socketio_path, "socketio_contract_webhook", __name__)
         self.sio = sio
 
@@ -128,6 +135,9 @@ class SocketIOInput(InputChannel):
             try:
                 await on_new_message(UserMessage(text, output, session_id, input_channel=self.name(),
                                                  metadata=metadata))
+            except LockError:
+                logger.warning("conversation lock unavailable; the person is asked to try again")
+                await output.send_text_message(session_id, self.inbound.notice("try_again_later"))
             except Exception:  # noqa: BLE001 - a citizen never sees a traceback
                 logger.exception("message handling failed for a conversation")
                 await output.send_text_message(session_id, self.inbound.notice("default"))

@@ -17,6 +17,7 @@ from bot.db.tables import metadata
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+SCHEMA_LOCK_KEY = 7_305_001  # any constant: the advisory lock that serialises schema creation
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -50,7 +51,14 @@ class Database:
         self._threads = threads
 
     def create_schema(self) -> None:
-        self.call(lambda conn: metadata.create_all(conn), writer=True)
+        def create(conn: Connection) -> None:
+            if self.engine.dialect.name == "postgresql":
+                # Several processes starting at once on one PostgreSQL would each find a table
+                # missing and race to create it: one at a time (the lock ends with the transaction).
+                conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK_KEY})
+            metadata.create_all(conn)
+
+        self.call(create, writer=True)
 
     def call(self, work: Callable[[Connection], T], writer: bool = False) -> T:
         """Run `work` in one transaction (a writer's takes the write lock first on SQLite)."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import reachable
 from bot.intake.app import create_app
 from bot.privacy import configure_logging
 from bot.profile import settings_or_exit
@@ -9,6 +10,7 @@ from bot.profile import settings_or_exit
 
 def main() -> None:
     settings = settings_or_exit()
+    reachable.require(settings, intake_database=True)
     configure_logging(settings.log_level)
     app = create_app(settings)
     app.run(host=settings.host, port=settings.intake_port, access_log=False, motd=False)

@@ -1,4 +1,5 @@
-"""`make run`, `make train`, `make shell`: one clear line and a non-zero exit on any failure."""
+"""`make run`, `make run-cluster`, `make train`, `make shell`: one clear line and a non-zero exit
+on any failure."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import signal
 import sys
 import time
-from typing import Optional
+from typing import Callable, Optional
 
 from bot.catalogue import CatalogueError, load_catalogue
 from bot.launcher.model import ModelError, ensure_model
@@ -48,7 +49,9 @@ def start_stack(settings: Settings, allow_training: Optional[bool]) -> Stack:
     return stack
 
 
-def run(settings: Settings, allow_training: Optional[bool]) -> int:
+def run(settings: Settings, allow_training: Optional[bool],
+        start: Callable[[Settings, Optional[bool]], Stack] = start_stack) -> int:
+    """Start (the embedded default, or another profile's `start`), print the URLs, watch."""
     def on_signal(signum, _frame):
         # Once: a second Ctrl-C (or a SIGTERM from a wrapper) must not cut the shutdown short.
         signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -60,7 +63,7 @@ def run(settings: Settings, allow_training: Optional[bool]) -> int:
     stack: Optional[Stack] = None
     try:
         started = time.monotonic()
-        stack = start_stack(settings, allow_training)
+        stack = start(settings, allow_training)
         print(f"ready in {time.monotonic() - started:.1f}s — press Ctrl-C to stop", flush=True)
         for name, url in stack.urls().items():
             print(f"  {name:<52} {url}", flush=True)
@@ -111,4 +114,8 @@ def main(command: str, args: argparse.Namespace) -> int:
         from bot.launcher.shell import shell
 
         return shell(settings, allow)
+    if command == "run-cluster":
+        from bot.launcher.cluster import start_cluster
+
+        return run(settings, allow, start=start_cluster)
     return run(settings, allow)

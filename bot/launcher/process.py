@@ -12,14 +12,24 @@ import urllib.error
 import urllib.request
 from collections import deque
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from threading import Thread
-from typing import Deque, Dict, List, Optional, Sequence
+from typing import Callable, Deque, Dict, List, Optional, Sequence
 
 
-def _die_with_parent() -> None:
+def _die_with_parent(user: Optional[str] = None) -> None:
     """Runs in the child before exec: if the launcher dies, even by SIGKILL, the kernel sends
-    this child SIGTERM, so nothing is left running behind a crashed `make run`."""
+    this child SIGTERM, so nothing is left running behind a crashed `make run`. With `user`
+    (PostgreSQL will not run as root) the child drops to that user first: a change of user
+    clears the death signal, so it is set afterwards."""
+    if user is not None:
+        import pwd
+
+        entry = pwd.getpwnam(user)
+        os.initgroups(user, entry.pw_gid)
+        os.setgid(entry.pw_gid)
+        os.setuid(entry.pw_uid)
     try:
         libc = ctypes.CDLL("libc.so.6", use_errno=True)
         libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
@@ -58,6 +68,10 @@ class Process:
     log_path: Optional[Path] = None
     cwd: Optional[Path] = None
     echo: bool = False
+    # Servers that do not speak HTTP (PostgreSQL, Redis): healthy when this returns True.
+    probe: Optional[Callable[[], bool]] = None
+    user: Optional[str] = None  # run as this user (the launcher runs as root)
+    stop_signal: int = signal.SIGTERM  # PostgreSQL's fast shutdown is SIGINT
     _popen: Optional[subprocess.Popen] = None
     _tail: Deque[str] = field(default_factory=lambda: deque(maxlen=40))
     _reader: Optional[Thread] = None
@@ -73,7 +87,7 @@ class Process:
             stdin=subprocess.DEVNULL,
             # Own process group: stopping it also stops whatever the child spawned.
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=partial(_die_with_parent, self.user),
         )
         self._reader = Thread(target=self._pump, daemon=True)
         self._reader.start()
@@ -102,6 +116,8 @@ class Process:
         return self._popen.poll() if self._popen else None
 
     def healthy(self) -> bool:
+        if self.probe is not None:
+            return self.probe()
         try:
             with urllib.request.urlopen(self.health_url, timeout=2) as resp:
                 return 200 <= resp.status < 300
@@ -137,7 +153,7 @@ class Process:
         if not self._popen or self._popen.poll() is not None:
             return
         try:
-            os.killpg(self._popen.pid, signal.SIGTERM)
+            os.killpg(self._popen.pid, self.stop_signal)
         except ProcessLookupError:
             return
         try:

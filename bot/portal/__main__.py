@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot import reachable
 from bot.portal.app import create_app
 from bot.privacy import configure_logging
 from bot.profile import settings_or_exit
@@ -9,6 +10,7 @@ from bot.profile import settings_or_exit
 
 def main() -> None:
     settings = settings_or_exit()
+    reachable.require(settings, database=True)
     configure_logging(settings.log_level)
     create_app(settings).run(host=settings.host, port=settings.portal_port, access_log=False, motd=False)
 

@@ -25,7 +25,7 @@ def content_security_policy(settings: Settings) -> str:
     """Only our own scripts and styles run; the page may talk to itself and the Rasa server."""
     return "; ".join([
         "default-src 'self'",
-        f"connect-src 'self' {origin(settings.rasa_url)}",
+        f"connect-src 'self' {origin(settings.public_url or settings.rasa_url)}",
         "script-src 'self'",
         "style-src 'self'",
         "img-src 'self' data:",
@@ -51,7 +51,9 @@ def render(name: str, **values: str) -> str:
 
 def page(request: Request, name: str, status: int = 200) -> HTTPResponse:
     settings: Settings = request.app.ctx.settings
-    body = render(name, RASA_URL=settings.rasa_url, PORTAL_URL=settings.portal_url)
+    # Behind a proxy (the cluster's nginx) the chat and the portal share its public origin.
+    body = render(name, RASA_URL=settings.public_url or settings.rasa_url,
+                  PORTAL_URL=settings.public_url or settings.portal_url)
     return response.html(body, status=status, headers={
         "Content-Security-Policy": content_security_policy(settings),
         "X-Content-Type-Options": "nosniff",

@@ -15,7 +15,8 @@ pytestmark = pytest.mark.servers
 
 
 def show(stack, conversation_id: str) -> subprocess.CompletedProcess:
-    env = {**os.environ, "BOT_VAR_DIR": str(stack.settings.var_dir)}
+    # The stack's own database: a SQLite file in its var/ folder, or the cluster's PostgreSQL.
+    env = {**os.environ, "BOT_VAR_DIR": str(stack.settings.var_dir), "BOT_DATABASE_URL": stack.settings.database_url}
     return subprocess.run([sys.executable, "-m", "bot", "conversation", "show", conversation_id],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=60)
 

@@ -1,4 +1,5 @@
-"""A throwaway PostgreSQL cluster for tests (and fresh databases on it), or a skip when this machine cannot run one."""
+"""A throwaway PostgreSQL cluster for tests (and fresh databases on it). PostgreSQL is part of
+`make install` (Debian's postgresql): a machine without it fails these tests, it does not skip them."""
 
 from __future__ import annotations
 
@@ -11,7 +12,8 @@ from typing import Iterator, List
 
 import pytest
 
-from bot.launcher.process import free_port
+from bot.launcher.engines import postgres_binary
+from bot.launcher.process import StartupError, free_port
 
 
 def _as_postgres() -> List[str]:
@@ -21,33 +23,35 @@ def _as_postgres() -> List[str]:
 
 def postgres_url() -> Iterator[str]:
     """Yields the URL of a fresh cluster on a free port; removes it afterwards."""
-    if not shutil.which("initdb") or not shutil.which("pg_ctl"):
-        pytest.skip("PostgreSQL (initdb, pg_ctl) is not installed")
+    try:
+        initdb, pg_ctl = postgres_binary("initdb"), postgres_binary("pg_ctl")
+    except StartupError as error:
+        pytest.fail(f"{error} (make install installs it)")
     root = Path(tempfile.mkdtemp(prefix="intake-pg-"))  # not under pytest's 0700 tmp dirs
     if os.geteuid() == 0:
         shutil.chown(root, "postgres")
     data, port = root / "data", free_port()
     try:
         subprocess.run(
-            _as_postgres() + ["initdb", "-D", str(data), "-A", "trust", "-U", "postgres",
+            _as_postgres() + [initdb, "-D", str(data), "-A", "trust", "-U", "postgres",
                               "--no-sync"],
             check=True, capture_output=True, timeout=60,
         )
         subprocess.run(
             _as_postgres() + [
-                "pg_ctl", "-D", str(data), "-w", "-l", str(root / "pg.log"), "-o",
+                pg_ctl, "-D", str(data), "-w", "-l", str(root / "pg.log"), "-o",
                 f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off", "start",
             ],
             check=True, capture_output=True, timeout=60,
         )
     except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as error:
         shutil.rmtree(root, ignore_errors=True)
-        pytest.skip(f"cannot start a PostgreSQL cluster here: {error}")
+        pytest.fail(f"cannot start a PostgreSQL cluster here: {error}")
     try:
         yield f"postgresql://postgres@127.0.0.1:{port}/postgres"
     finally:
         subprocess.run(
-            _as_postgres() + ["pg_ctl", "-D", str(data), "-m", "immediate", "stop"],
+            _as_postgres() + [pg_ctl, "-D", str(data), "-m", "immediate", "stop"],
             capture_output=True, timeout=60,
         )
         shutil.rmtree(root, ignore_errors=True)
