@@ -9,6 +9,7 @@ from bot.catalogue.catalogue import Catalogue
 from bot.engine.engine import Engine
 from bot.engine.facts import anonymous
 from bot.engine.interpret import NotUnderstood
+from bot.engine.wording import copies_label, material_name, trips_label
 
 
 def guide(cat: Catalogue, bundle_id: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout,
@@ -47,9 +48,11 @@ def guide(cat: Catalogue, bundle_id: str, stdin: TextIO = sys.stdin, stdout: Tex
               f" | {item.promised_days}d\n")
     s = outcome.summary
     write(f"\nmaterials: {s.before} → {s.after} (exempt {s.exempt}, produced {s.produced}); "
-          f"{label('trips', str(s.trips))}; {s.time_limit_days}d\n")
+          f"{trips_label(cat, s.trips)}; {s.time_limit_days}d\n")
+    for site in s.sites:
+        write(f"@ {site.name} | {site.address} | {site.hours}\n")
     for m in outcome.materials:
-        write(f"- {m.name} ×{m.copies} {label('original', str(m.original).lower())}"
+        write(f"- {material_name(cat, m)} {copies_label(cat, m)}"
               f" [{label('status', m.status)}{': ' + m.covered_by_name if m.covered_by_name else ''}]\n")
     write(f"\nform (prefilled {outcome.prefill_ratio:.0%}):\n")
     for f in outcome.fields:

@@ -13,6 +13,7 @@ from bot.catalogue.model import (
     ELicence,
     FormField,
     Material,
+    Site,
     Vocabulary,
 )
 from bot.catalogue.problems import CatalogueError
@@ -75,6 +76,8 @@ class Catalogue:
     # Bundles whose file was removed while the bot ran: no longer routed or listed, but a
     # conversation already inside one finishes on the version it started with.
     retired: Dict[str, Bundle] = field(default_factory=dict)
+    sites: Dict[str, Site] = field(default_factory=dict)  # places people go to, by id
+    service_centre: str = ""  # the site id of the 综合窗口 (一窗受理)
 
     def bundle(self, bundle_id: str) -> Bundle:
         try:

@@ -39,6 +39,7 @@ def lint_catalogue(cat: Catalogue, today: date | None = None) -> List[Problem]:
     engine = Engine(cat)
     problems: List[Problem] = []
     used_materials, used_fields = set(), set()
+    used_sites = {cat.service_centre} | {d.site for d in cat.departments.values()}
     for bundle_id, bundle in cat.bundles.items():
         file = relative(cat.files[bundle_id], cat.root)
         report = PathReport(bundle_id)
@@ -68,6 +69,7 @@ def lint_catalogue(cat: Catalogue, today: date | None = None) -> List[Problem]:
                                         f"options {pair[0]!r} and {pair[1]!r} lead to the same outcome "
                                         "on every path; merge them or make them differ"))
         for item in bundle.items:
+            used_sites.add(item.site)
             if item.id not in report.items:
                 problems.append(Problem(file, f"items[{item.id}]", "unreachable: applies on no answer path"))
                 continue
@@ -91,6 +93,9 @@ def lint_catalogue(cat: Catalogue, today: date | None = None) -> List[Problem]:
     problems.extend(proof_problems(cat))
     for material_id in sorted(set(cat.materials) - used_materials):
         problems.append(Problem("rules/materials", material_id, "registered but used by no bundle", "warning"))
+    for site_id in sorted(set(cat.sites) - used_sites):
+        problems.append(Problem("rules/departments.yml", f"sites[{site_id}]",
+                                "no department or item is handled there", "warning"))
     for field_id in sorted(set(cat.fields) - used_fields):
         problems.append(Problem("rules/fields", field_id, "registered but used by no bundle", "warning"))
     return with_lines(problems, cat.root)

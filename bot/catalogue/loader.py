@@ -161,6 +161,8 @@ def _load(root: Path, cache_dir: Optional[Path]) -> Catalogue:
         messages=dict(parsed["messages"].messages),
         bundles={},
         origins=origins,
+        sites=_index(parsed["departments"].sites, files["departments"], "sites", problems),
+        service_centre=parsed["departments"].service_centre,
     )
     problems.extend(check_registries(catalogue, files, origins))
 

@@ -46,9 +46,20 @@ class Described(Strict):
 # --- shared registries -------------------------------------------------------------------
 
 
+class Site(Strict):
+    """A place a person goes to in person: a hall with an address and opening hours."""
+
+    id: Id
+    name: Text
+    address: Text
+    hours: Text
+    phone: Optional[Text] = None
+
+
 class Department(Strict):
     id: Id
     name: Text
+    site: Id  # where its window is: trips are counted per site, not per department
     window: Text
     phone: Optional[Text] = None
     # False for utilities, banks and insurers: their papers are not government proofs, which
@@ -57,6 +68,9 @@ class Department(Strict):
 
 
 class DepartmentsFile(Described):
+    # The site of the 综合窗口 (一窗受理): printed on the notice as where to ask.
+    service_centre: Id
+    sites: List[Site] = Field(..., min_items=1)
     departments: List[Department] = Field(..., min_items=1)
 
 
@@ -212,6 +226,9 @@ class MaterialUse(Strict):
     # What this bundle calls the registry material (健康证明 means a different one in a pharmacy
     # than in a restaurant); every use in one bundle that names it gives the same name.
     name: Optional[Text] = None
+    # Whose it is when several people each bring their own (父母双方, 买卖双方): shown as
+    # "父母双方的居民身份证，各 1 份" rather than one copy with a note.
+    holders: Optional[Text] = None
     note: Optional[Text] = None  # added after the registry's note
 
 
@@ -229,6 +246,10 @@ class Item(Strict):
     code: Text  # 事项编码 in the provincial catalogue
     name: Text
     department: Id
+    # Handled somewhere other than the department's own window (the tax on a house sale is paid
+    # at the 不动产登记大厅's tax window): the site, and the window text to show with it.
+    site: Optional[Id] = None
+    window: Optional[Text] = None
     time_limit: TimeLimit
     fee: float = Field(0, ge=0)
     fee_note: Optional[Text] = None
@@ -238,6 +259,13 @@ class Item(Strict):
     note: Optional[Text] = None
     materials: List[MaterialUse] = []
     fields: List[FieldUse] = []
+
+    @root_validator(skip_on_failure=True)
+    def _site_has_its_window(cls, values: dict) -> dict:
+        if values.get("site") and not values.get("window"):
+            raise ValueError("an item handled at another `site` also gives its `window` there "
+                             "(else the department's window, at another place, would be shown)")
+        return values
 
 
 class Option(Strict):

@@ -8,7 +8,7 @@ from typing import Dict, Iterator, List, Optional, Tuple
 from bot.catalogue.catalogue import Catalogue
 from bot.catalogue.conditions import Comparison, comparisons
 from bot.catalogue.facts import FACTS
-from bot.catalogue.model import Bundle, Question
+from bot.catalogue.model import Bundle, MaterialUse, Question
 from bot.catalogue.problems import Problem
 from bot.catalogue.values import InvalidAnswer, coerce_answer
 
@@ -23,6 +23,17 @@ _NUMERIC = ("lt", "le", "gt", "ge")
 
 def check_registries(cat: Catalogue, files: Dict[str, str], origins: Dict[str, str]) -> List[Problem]:
     found: List[Problem] = []
+    if cat.service_centre not in cat.sites:
+        found.append(Problem(files["departments"], "service_centre", f"unknown site {cat.service_centre!r}"))
+    for dept in cat.departments.values():
+        if dept.site not in cat.sites:
+            found.append(Problem(files["departments"], f"departments[{dept.id}].site",
+                                 f"unknown site {dept.site!r}; sites: {', '.join(cat.sites)}"))
+    trips = cat.vocabulary.labels.get("trips", {})
+    for key in ("0", "1", "many"):
+        if key not in trips:
+            found.append(Problem(files["vocabulary"], f"labels.trips.{key}",
+                                 "missing: the notice says how many trips with labels 0, 1 and many ({n} places)"))
     for lic in cat.e_licences.values():
         if lic.issuer not in cat.departments:
             found.append(Problem(files["e_licences"], f"e_licences[{lic.id}].issuer",
@@ -107,6 +118,8 @@ def check_bundle(cat: Catalogue, bundle: Bundle, file: str, stem: str) -> List[P
         base = f"items[{n}:{item.id}]"
         if item.department not in cat.departments:
             add(f"{base}.department", f"unknown department {item.department!r}")
+        if item.site is not None and item.site not in cat.sites:
+            add(f"{base}.site", f"unknown site {item.site!r}; sites: {', '.join(cat.sites)}")
         for path, message in _condition_problems(cat, item.when, questions, f"{base}.when"):
             add(path, message)
         seen_materials = set()
@@ -124,6 +137,8 @@ def check_bundle(cat: Catalogue, bundle: Bundle, file: str, stem: str) -> List[P
                     add(f"{path}.produced_by", "an item cannot produce its own material")
             for p, message in _condition_problems(cat, use.when, questions, f"{path}.when"):
                 add(p, message)
+            for p, message in _holders_problems(cat, use, path):
+                add(p, message)
         for k, use in enumerate(item.fields):
             path = f"{base}.fields[{k}:{use.ref}]"
             if use.ref not in cat.fields:
@@ -137,6 +152,23 @@ def check_bundle(cat: Catalogue, bundle: Bundle, file: str, stem: str) -> List[P
     if cycle:
         add("items", "items produce each other's materials in a cycle: " + " → ".join(cycle))
     return found
+
+
+def _holders_problems(cat: Catalogue, use: MaterialUse, path: str) -> Iterator[Tuple[str, str]]:
+    """`holders` names the people who each bring their own copy (父母双方), shown before the
+    material's name: it is for what the applicant brings, and it must not repeat the name."""
+    if use.holders is None:
+        return
+    if use.produced_by is not None:
+        yield f"{path}.holders", "a material produced inside the bundle is not brought, so it has no holders"
+    material = cat.materials.get(use.ref)
+    name = use.name or (material.name if material else "")
+    tail = next((use.holders[-n:] for n in range(len(use.holders), 1, -1) if use.holders[-n:] in name), None)
+    if tail:
+        yield (f"{path}.holders", f"holders {use.holders!r} ends with {tail!r}, part of the material's name "
+                                  f"{name!r}: name only the people (it is shown as holders + name)")
+    if use.note and use.holders in use.note:
+        yield f"{path}.note", f"the note repeats holders {use.holders!r}: say it once, in holders"
 
 
 def _per_use_conflicts(bundle: Bundle) -> Iterator[Tuple[str, str]]:

@@ -21,6 +21,7 @@ from bot.desk.tickets import Ticket
 from bot.dialogue.context import Context
 from bot.dialogue.messages import bundle_custom, materials_custom
 from bot.dialogue.stage import Mode, Stage
+from bot.dialogue.steps import consent
 from bot.dialogue.turn import Incoming
 from bot.privacy import is_valid_mobile, mask_name, mask_phone, normalize_mobile
 
@@ -73,6 +74,9 @@ async def send_notice(desk: Desk, who: Staff, conversation_id: str, phone: Optio
     if not outcome.complete:
         raise DeskError("notice_incomplete")
     payload = {"notice": materials_custom(ctx.cat, outcome), "bundle": bundle_custom(ctx.cat, outcome)}
+    if consent.submitted(ctx):  # sent after filing: the sheet carries the 受理编号
+        app = ctx.state.application or {}
+        payload["application"] = {k: app.get(k) for k in ("receipt_no", "status", "bundle_id")}
     token = secrets.token_urlsafe(9)
     await desk.db.run(lambda conn: conn.execute(notice_links.insert().values(
         token=token, at=desk.clock(), conversation_id=conversation_id, bundle_id=outcome.bundle_id,

@@ -20,6 +20,7 @@ from bot.desk.queue import Handoff
 from bot.dialogue.messages import bundle_custom, form_custom, materials_custom
 from bot.dialogue.stage import Stage
 from bot.dialogue.state import ConversationState
+from bot.dialogue.steps import consent
 from bot.dialogue.steps.form import form_lines
 from bot.engine.outcome import FieldLine, mask_value
 from bot.privacy import mask_name, mask_text
@@ -142,6 +143,9 @@ async def bot_context(desk: Desk, conversation_id: str, offered: List[Dict[str, 
         out["summary"] = bundle_custom(cat, outcome)
         lines = [_shown(cat, line, state.form.get(line.field_id)) for line in await form_lines(ctx)]
         out["form"] = form_custom(cat, outcome.bundle_id, lines, outcome.prefill_ratio)
+        if consent.submitted(ctx):  # the printed notice carries the 受理编号 it was filed under
+            filed = state.application or {}
+            out["notice_application"] = {k: filed.get(k) for k in ("receipt_no", "status", "bundle_id")}
     return out
 
 

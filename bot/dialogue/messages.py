@@ -11,6 +11,7 @@ from bot.catalogue.model import Question
 from bot.engine.outcome import FieldLine, Outcome
 from bot.engine.questionnaire import Progress
 from bot.engine.routing import Candidate
+from bot.engine.wording import copies_label, material_name, trips_label
 
 CONTRACT_TYPES = ("question", "bundle_choice", "bundle", "materials_notice", "form", "application", "handoff")
 
@@ -123,6 +124,7 @@ def bundle_custom(cat: Catalogue, outcome: Outcome) -> Dict[str, Any]:
                 "trips": i.trips,
                 "promised_days": i.promised_days,
                 "window": i.window,
+                "site": i.site,
                 "fee": i.fee,
                 "fee_note": i.fee_note,
             }
@@ -134,16 +136,23 @@ def bundle_custom(cat: Catalogue, outcome: Outcome) -> Dict[str, Any]:
 
 def _summary(cat: Catalogue, outcome: Outcome) -> Dict[str, Any]:
     s = outcome.summary
+    names = {i.item_id: i.name for i in outcome.items}
     return {
         "before": s.before,
         "after": s.after,
         "exempt": s.exempt,
         "produced": s.produced,
         "trips": s.trips,
-        "trips_label": cat.label("trips", str(s.trips)),
+        "trips_label": trips_label(cat, s.trips),
         "time_limit_days": s.time_limit_days,
         "handling_mode": s.handling_mode,
         "handling_mode_label": cat.label("handling_mode", s.handling_mode),
+        # Where to go in person (one trip each), with the items done there: the notice lists them.
+        "sites": [
+            {"site_id": v.site_id, "name": v.name, "address": v.address, "hours": v.hours, "phone": v.phone,
+             "items": list(v.items), "item_names": [names.get(i, i) for i in v.items]}
+            for v in s.sites
+        ],
     }
 
 
@@ -162,6 +171,10 @@ def materials_custom(cat: Catalogue, outcome: Outcome, depends: Optional[List[st
                 "kind": m.kind,
                 "copies": m.copies,
                 "original": m.original,
+                # Several people each bring their own (父母双方): name and count say so.
+                "holders": list(m.holders),
+                "name_label": material_name(cat, m),
+                "copies_label": copies_label(cat, m),
                 "status": m.status,
                 "status_label": cat.label("status", m.status),
                 "covered_by": m.covered_by,

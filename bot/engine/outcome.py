@@ -24,6 +24,7 @@ class ItemLine:
     department: str
     department_name: str
     window: str
+    site: str  # the site id where its window is (the item's own, else its department's)
     handling_mode: str
     trips: int
     legal_days: Optional[int]
@@ -45,6 +46,21 @@ class MaterialLine:
     produced_by: Optional[str]  # item id when produced inside the bundle
     used_by: List[str]
     notes: List[str] = field(default_factory=list)
+    # Whose it is when several people each bring their own (父母双方), one entry per wording.
+    holders: List[str] = field(default_factory=list)
+
+
+@dataclass
+class SiteVisit:
+    """A place the person must go to in person, and what they do there in the same trip."""
+
+    site_id: str
+    name: str
+    address: str
+    hours: str
+    phone: Optional[str]
+    trips: int
+    items: List[str]  # item ids handled there
 
 
 @dataclass
@@ -53,9 +69,10 @@ class Summary:
     after: int  # distinct materials the person still brings
     exempt: int
     produced: int
-    trips: int
+    trips: int  # one per distinct site with an item needing a visit (items there share the trip)
     time_limit_days: int
     handling_mode: str
+    sites: List[SiteVisit] = field(default_factory=list)
 
 
 @dataclass
@@ -120,7 +137,7 @@ def compute_outcome(cat: Catalogue, cb: CompiledBundle, state: State, complete: 
         1 for use in cb.materials if use.item.id in applicable and holds(use.applies, ctx) is True
     )
     brings = sum(1 for m in materials if m.status in ("required", "deferrable", "commitment"))
-    trips = max((i.trips for i in items), default=0)
+    sites = _sites(cat, items)
     modes = {i.handling_mode for i in items}
     mode = "online" if modes <= {"online"} else "window" if "window" in modes else "online_precheck"
     summary = Summary(
@@ -128,11 +145,12 @@ def compute_outcome(cat: Catalogue, cb: CompiledBundle, state: State, complete: 
         after=brings,
         exempt=sum(1 for m in materials if m.status == "exempt"),
         produced=sum(1 for m in materials if m.status == "produced"),
-        trips=trips,
+        trips=sum(s.trips for s in sites),
         time_limit_days=cb.bundle.promised_days
         if cb.bundle.promised_days is not None
         else _critical_path_days(cb, items),
         handling_mode=mode,
+        sites=sites,
     )
     fields = _form(cat, cb, state, applicable)
     filled = sum(1 for f in fields if f.source)
@@ -149,11 +167,34 @@ def compute_outcome(cat: Catalogue, cb: CompiledBundle, state: State, complete: 
     )
 
 
+def _sites(cat: Catalogue, items: List[Item]) -> List[SiteVisit]:
+    """Where the person goes, in the order the items are listed: items at one site share a
+    trip, so a site counts the most any of its items needs (0 or 1), and online items none."""
+    visits: Dict[str, SiteVisit] = {}
+    for item in items:
+        if not item.trips:
+            continue
+        site_id = item_site(cat, item)
+        visit = visits.get(site_id)
+        if visit is None:
+            site = cat.sites[site_id]
+            visit = visits[site_id] = SiteVisit(site_id=site.id, name=site.name, address=site.address,
+                                                hours=site.hours, phone=site.phone, trips=0, items=[])
+        visit.trips = max(visit.trips, item.trips)
+        visit.items.append(item.id)
+    return list(visits.values())
+
+
+def item_site(cat: Catalogue, item: Item) -> str:
+    return item.site or cat.departments[item.department].site
+
+
 def _item_line(cat: Catalogue, item: Item) -> ItemLine:
     dept = cat.departments[item.department]
     return ItemLine(
         item_id=item.id, code=item.code, name=item.name, department=item.department,
-        department_name=dept.name, window=dept.window, handling_mode=item.handling_mode,
+        department_name=dept.name, window=item.window or dept.window, site=item_site(cat, item),
+        handling_mode=item.handling_mode,
         trips=item.trips, legal_days=item.time_limit.legal_days,
         promised_days=item.time_limit.promised_days, fee=item.fee, fee_note=item.fee_note,
     )
@@ -193,6 +234,8 @@ def _materials(cat: Catalogue, cb: CompiledBundle, state: State, applicable: set
             all_produced[spec.ref] = False
         if spec.note and spec.note not in line.notes:
             line.notes.append(spec.note)
+        if spec.holders and spec.holders not in line.holders:
+            line.holders.append(spec.holders)
 
     facts = state.facts
     for ref, line in merged.items():

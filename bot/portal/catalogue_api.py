@@ -7,6 +7,7 @@ from sanic.response import HTTPResponse
 
 from bot.catalogue.model import Bundle
 from bot.engine.engine import Engine
+from bot.engine.outcome import item_site
 from bot.json_body import BodyProblem, parse_json
 
 bp = Blueprint("catalogue_api", url_prefix="/api/v1")
@@ -41,7 +42,8 @@ def bundle_detail(engine: Engine, bundle: Bundle) -> dict:
             {
                 "item_id": i.id, "code": i.code, "name": i.name,
                 "department": cat.departments[i.department].name,
-                "window": cat.departments[i.department].window,
+                "window": i.window or cat.departments[i.department].window,
+                "site": item_site(cat, i),
                 "handling_mode": i.handling_mode,
                 "handling_mode_label": cat.label("handling_mode", i.handling_mode),
                 "trips": i.trips, "legal_days": i.time_limit.legal_days,

@@ -10,6 +10,9 @@ from urllib.parse import urlsplit
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
 
+from bot import clock
+from bot.catalogue.catalogue import Catalogue
+from bot.engine.wording import date_text
 from bot.settings import Settings
 
 bp = Blueprint("pages")
@@ -49,11 +52,11 @@ def render(name: str, **values: str) -> str:
     return page
 
 
-def page(request: Request, name: str, status: int = 200) -> HTTPResponse:
+def page(request: Request, name: str, status: int = 200, **values: str) -> HTTPResponse:
     settings: Settings = request.app.ctx.settings
     # Behind a proxy (the cluster's nginx) the chat and the portal share its public origin.
     body = render(name, RASA_URL=settings.public_url or settings.rasa_url,
-                  PORTAL_URL=settings.public_url or settings.portal_url)
+                  PORTAL_URL=settings.public_url or settings.portal_url, **values)
     return response.html(body, status=status, headers={
         "Content-Security-Policy": content_security_policy(settings),
         "X-Content-Type-Options": "nosniff",
@@ -70,4 +73,13 @@ async def home(request: Request) -> HTTPResponse:
 
 @bp.route("/notice", methods=["GET", "HEAD"])
 async def notice(request: Request) -> HTTPResponse:
-    return page(request, "notice.html")
+    return page(request, "notice.html", **notice_values(request.app.ctx.engine.catalogue))
+
+
+def notice_values(cat: Catalogue) -> dict:
+    """What the printed sheet says besides the conversation's data: the service centre where the
+    一窗受理 window is (rules/departments.yml) and the day it is printed, in China time."""
+    centre = cat.sites[cat.service_centre]
+    today = clock.today()
+    return {"CENTRE_NAME": centre.name, "CENTRE_ADDRESS": centre.address, "CENTRE_HOURS": centre.hours,
+            "CENTRE_PHONE": centre.phone or "", "TODAY": today.isoformat(), "TODAY_TEXT": date_text(cat, today)}

@@ -1,5 +1,6 @@
 """`/wechat/card/<link>`: the page a WeChat card opens — the conversation's latest materials
-notice (with its bundle summary) and form, shown in full on the printable notice page.
+notice (with its bundle summary), form and, once filed with that notice, the receipt number,
+shown in full on the printable notice page.
 
 The link is signed and expires (bot/wechat/cards.py); the contents come from the conversation's
 transcript, where personal values are already masked, and reach the page in the URL fragment,
@@ -22,7 +23,7 @@ from bot.wechat.cards import conversation_of
 from bot.wechat.config import wechat_config
 
 bp = Blueprint("wechat_cards")
-SHOWN = ("bundle", "materials_notice", "form")
+SHOWN = ("bundle", "materials_notice", "form", "application")
 
 
 @bp.get("/wechat/card/<link>")
@@ -42,9 +43,16 @@ async def card(request: Request, link: str) -> HTTPResponse:
         custom = (line.data or {}).get("custom") or {}
         if custom.get("type") in SHOWN:
             latest[custom["type"]] = custom
+        if custom.get("type") == "materials_notice":
+            latest.pop("application", None)  # a receipt belongs to the notice it was filed after
     if "materials_notice" not in latest and "form" not in latest:
         return page(request, "card_gone.html", status=404)
-    data = {"notice": latest.get("materials_notice"), "bundle": latest.get("bundle"), "form": latest.get("form")}
+    application = latest.get("application") or {}
+    notice = latest.get("materials_notice") or {}
+    receipt = ({k: application.get(k) for k in ("receipt_no", "status", "bundle_id")}
+               if application.get("receipt_no") and application.get("bundle_id") == notice.get("bundle_id") else None)
+    data = {"notice": latest.get("materials_notice"), "bundle": latest.get("bundle"), "form": latest.get("form"),
+            "application": receipt}
     fragment = quote(json.dumps({k: v for k, v in data.items() if v}, ensure_ascii=False, separators=(",", ":")))
     return response.redirect(f"/notice#{fragment}", headers={"Cache-Control": "no-store",
                                                               "Referrer-Policy": "no-referrer"})

@@ -10,7 +10,8 @@ function detail(m) {
   const bits = [];
   if (m.status === 'exempt') bits.push(fmt(S.coveredBy, { name: m.covered_by_name || m.covered_by || '' }));
   else if (m.status === 'produced') bits.push(fmt(S.producedBy, { name: m.produced_by_name || m.produced_by || '' }));
-  else bits.push(fmt(S.copies, { kind: m.original ? S.original : S.copy, n: m.copies || 1 }));
+  // The server words the count ("原件，各 1 份" when several people each bring their own).
+  else bits.push(m.copies_label || fmt(S.copies, { kind: m.original ? S.original : S.copy, n: m.copies || 1 }));
   if (Array.isArray(m.used_by_names) && m.used_by_names.length) bits.push(fmt(S.usedBy, { names: m.used_by_names.join(S.listSeparator) }));
   return bits.concat(Array.isArray(m.notes) ? m.notes : []).join(S.detailSeparator);
 }
@@ -29,7 +30,7 @@ function groups(notice) {
       title: fmt(S.groupCount, { title: title, n: group.length }),
       checkable: !!CHECKABLE[status],
       materials: group.map((m) => ({
-        id: m.material_id, name: m.name, detail: detail(m),
+        id: m.material_id, name: m.name_label || m.name, detail: detail(m),
         checked: !!CHECKABLE[status] && notices.isChecked(notice.bundle_id, m.material_id),
       })),
     };

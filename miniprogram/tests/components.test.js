@@ -160,9 +160,18 @@ describe('materials_notice', () => {
     expect(groups.map((g) => Array.from(g.classList).find((c) => c.indexOf('notice-card--group-') === 0).slice('notice-card--group-'.length))).toEqual(statuses);
     groups.forEach((group, gi) => {
       const names = Array.from(group.querySelectorAll('.notice-card--material-name')).map((n) => n.textContent);
-      expect(names).toEqual(msg.custom.materials.filter((m) => m.status === statuses[gi]).map((m) => m.name));
+      expect(names).toEqual(msg.custom.materials.filter((m) => m.status === statuses[gi]).map((m) => m.name_label || m.name));
     });
     expect(text(comp).includes(S.incomplete)).toBe(complete === false);
+  });
+
+  test('copies several people each bring are named and counted per person, as the server words them', async () => {
+    const msg = JSON.parse(JSON.stringify(messagesWithCustom('materials_notice').find((m) => m.custom.materials.some((x) => x.status === 'required'))));
+    const card = msg.custom.materials.find((x) => x.status === 'required');
+    Object.assign(card, { holders: ['父母双方'], name_label: '父母双方的' + card.name, copies_label: '原件，各 1 份' });
+    const comp = await message(msg);
+    const names = nodes(comp, 'notice-card', 'material-name').map((n) => n.textContent);
+    expect([names.includes('父母双方的' + card.name), text(comp).includes('原件，各 1 份')]).toEqual([true, true]);
   });
 
   test('an exempt material says which e-licence covers it', async () => {

@@ -202,6 +202,13 @@ def test_registry_entries_no_bundle_uses_are_warnings_not_errors(findings: Run) 
     assert "rules/materials:bank_card: warning: registered but used by no bundle" in findings.out
 
 
+def test_a_site_where_nothing_is_handled_is_a_warning(findings: Run) -> None:
+    """The fixture bundles send nobody to the birth hospital; every department's site is used."""
+    assert re.search(r"^rules/departments\.yml:\d+: sites\[birth_hospital\]: warning: "
+                     r"no department or item is handled there$", findings.out, re.M)
+    assert "sites[service_centre]" not in findings.out and "sites[vehicle_office]" not in findings.out
+
+
 # -- schema errors ------------------------------------------------------------------------------
 
 def test_a_schema_error_makes_the_linter_exit_with_1(schema: Run) -> None:

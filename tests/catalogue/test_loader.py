@@ -344,8 +344,8 @@ def test_a_problem_deep_in_a_bundle_points_to_its_own_line(newborn: Path) -> Non
 
 def test_two_items_of_one_bundle_naming_a_material_differently_are_refused(newborn: Path) -> None:
     edit(newborn, "      - {ref: id_card, copies: 1}\n", "      - {ref: id_card, copies: 1, name: 父母身份证}\n")
-    edit(newborn, "      - {ref: id_card, copies: 1, note: 父母双方身份证}\n",
-         "      - {ref: id_card, copies: 1, note: 父母双方身份证, name: 父母双方的居民身份证}\n")
+    edit(newborn, "      - {ref: id_card, copies: 1, holders: 父母双方}\n",
+         "      - {ref: id_card, copies: 1, holders: 父母双方, name: 居民身份证（父母）}\n")
     problem = the_problem(newborn.parents[1])
     assert (problem.path, problem.message) == (
         "items[2:birth_registration].materials[1:id_card].name",
@@ -362,3 +362,83 @@ def test_a_material_both_e_licensed_and_shared_is_refused(root: Path) -> None:
     problem = refused.value.problems[0]  # the bundles then also miss the file's materials
     assert (problem.file, problem.path, "at most one of e_licence, shared_data, paper_reason" in problem.message) == (
         "rules/materials/personal.yml", "materials[0:id_card]", True)
+
+
+# -- sites (where people go) and holders (several people each bring their own) ----------------
+
+DEPARTMENTS = "rules/departments.yml"
+
+
+def test_a_department_at_an_unknown_site_is_refused(root: Path) -> None:
+    edit(root / "departments.yml", "{id: tax, name: 税务局, site: service_centre,",
+         "{id: tax, name: 税务局, site: tax_hall,")
+    problem = the_problem(root)
+    assert (problem.file, problem.path, problem.message.startswith("unknown site 'tax_hall'")) == (
+        DEPARTMENTS, "departments[tax].site", True)
+
+
+def test_a_department_without_a_site_is_refused(root: Path) -> None:
+    edit(root / "departments.yml", "{id: tax, name: 税务局, site: service_centre,", "{id: tax, name: 税务局,")
+    with pytest.raises(CatalogueError) as refused:
+        load_catalogue(root)
+    first = refused.value.problems[0]  # then every bundle also misses the registry
+    assert (first.file, "site" in first.path, "field required" in first.message) == (DEPARTMENTS, True, True)
+
+
+def test_an_unknown_service_centre_is_refused(root: Path) -> None:
+    edit(root / "departments.yml", "service_centre: service_centre\n", "service_centre: city_hall\n")
+    problem = the_problem(root)
+    assert (problem.file, problem.path, problem.message) == (DEPARTMENTS, "service_centre", "unknown site 'city_hall'")
+
+
+def test_an_item_at_an_unknown_site_is_refused(newborn: Path) -> None:
+    edit(newborn, "    site: birth_hospital\n", "    site: maternity_ward\n")
+    problem = the_problem(newborn.parents[1])
+    assert (problem.file, problem.path, problem.message.startswith("unknown site 'maternity_ward'")) == (
+        NEWBORN, "items[0:birth_medical_certificate].site", True)
+
+
+def test_an_item_at_another_site_must_say_its_window_there(newborn: Path) -> None:
+    edit(newborn, "    window: 孩子出生的医院 出生医学证明办理处\n", "")
+    problem = the_problem(newborn.parents[1])
+    assert (problem.path, "also gives its `window` there" in problem.message) == (
+        "items[0:birth_medical_certificate]", True)
+
+
+def test_holders_load_and_reach_the_material_use(root: Path) -> None:
+    bundle = load_catalogue(root).bundle("newborn")
+    uses = [u for i in bundle.items if i.id == "birth_registration" for u in i.materials if u.ref == "id_card"]
+    assert [u.holders for u in uses] == ["父母双方"]
+
+
+def test_holders_on_a_material_produced_inside_the_bundle_are_refused(newborn: Path) -> None:
+    produced = ("门诊当场办理\n    materials:\n"
+                "      - {ref: birth_medical_certificate, produced_by: birth_medical_certificate")
+    edit(newborn, produced + "}\n", produced + ", holders: 父母双方}\n")
+    problem = the_problem(newborn.parents[1])
+    assert (problem.path, "is not brought, so it has no holders" in problem.message) == (
+        "items[1:vaccination_certificate].materials[0:birth_medical_certificate].holders", True)
+
+
+def test_holders_that_repeat_the_material_s_name_are_refused(newborn: Path) -> None:
+    edit(newborn, "{ref: id_card, copies: 1, holders: 父母双方}", "{ref: id_card, copies: 1, holders: 父母双方身份证}")
+    problem = the_problem(newborn.parents[1])
+    assert (problem.path, problem.message) == (
+        "items[2:birth_registration].materials[1:id_card].holders",
+        "holders '父母双方身份证' ends with '身份证', part of the material's name '居民身份证': "
+        "name only the people (it is shown as holders + name)")
+
+
+def test_a_note_that_repeats_the_holders_is_refused(newborn: Path) -> None:
+    edit(newborn, "{ref: id_card, copies: 1, holders: 父母双方}",
+         "{ref: id_card, copies: 1, holders: 父母双方, note: 父母双方各带一份}")
+    problem = the_problem(newborn.parents[1])
+    assert (problem.path, problem.message) == (
+        "items[2:birth_registration].materials[1:id_card].note",
+        "the note repeats holders '父母双方': say it once, in holders")
+
+
+def test_the_trips_label_for_several_places_is_required(root: Path) -> None:
+    edit(root / "vocabulary.yml", ', many: "需跑{n}个地方，每处最多一趟"}', "}")
+    problem = the_problem(root)
+    assert (problem.file, problem.path) == ("rules/vocabulary.yml", "labels.trips.many")

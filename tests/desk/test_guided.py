@@ -108,6 +108,18 @@ def test_submitting_for_the_caller_marks_the_application_and_texts_the_receipt(
             f"{agent.staff_id}号" in local.sms.sent[-1]["text"]) == (CALLER, True, True)
 
 
+def test_a_notice_sent_after_filing_carries_the_receipt_number_and_one_before_does_not(
+        local: LocalDesk, guided_session: Dict[str, Any]) -> None:
+    agent, cid = guided_session["agent"], guided_session["cid"]
+    before = local.run(guided.send_notice(local.desk, agent, cid))
+    receipt = local.run(guided.submit(local.desk, agent, cid, "phone_verbal_recorded"))["application"]["receipt_no"]
+    after = local.run(guided.send_notice(local.desk, agent, cid))
+    sheets = [json.loads(local.run(guided.notice_payload(local.desk, sent["link"].rsplit("/", 1)[1])))
+              for sent in (before, after)]
+    assert ("application" in sheets[0], sheets[1]["application"]) == (
+        False, {"receipt_no": receipt, "status": "submitted", "bundle_id": "retirement"})
+
+
 def test_consent_needs_a_method_and_cannot_be_clicked_past(local: LocalDesk, guided_session: Dict[str, Any]) -> None:
     agent, cid = guided_session["agent"], guided_session["cid"]
     codes = []
@@ -161,6 +173,15 @@ def test_the_desk_view_masks_personal_data(local: LocalDesk, guided_session: Dic
     agent, cid = guided_session["agent"], guided_session["cid"]
     shown = json.dumps(local.run(view.conversation(local.desk, agent, cid)), ensure_ascii=False)
     assert (CALLER in shown, TYPED["applicant_id_number"] in shown, "138****1234" in shown) == (False, False, True)
+
+
+def test_the_desk_s_print_link_carries_the_receipt_only_once_filed(
+        local: LocalDesk, guided_session: Dict[str, Any]) -> None:
+    agent, cid = guided_session["agent"], guided_session["cid"]
+    before = local.run(view.conversation(local.desk, agent, cid))["context"]
+    receipt = local.run(guided.submit(local.desk, agent, cid, "phone_verbal_recorded"))["application"]["receipt_no"]
+    after = local.run(view.conversation(local.desk, agent, cid))["context"]
+    assert ("notice_application" in before, after["notice_application"]["receipt_no"]) == (False, receipt)
 
 
 def test_the_supervisor_sees_waiting_answered_and_ratings(local: LocalDesk) -> None:

@@ -300,8 +300,15 @@ def test_trips_are_none_when_every_item_is_fully_online(lab: Engine) -> None:
     assert lab_outcome(lab, FIRST_ONLY).summary.trips == 0
 
 
-def test_trips_are_the_most_any_item_needs(lab: Engine) -> None:
-    assert lab_outcome(lab, FIRST_AND_SECOND).summary.trips == 1
+def test_trips_are_none_and_no_place_is_listed_when_every_item_is_online(lab: Engine) -> None:
+    assert lab_outcome(lab, FIRST_ONLY).summary.sites == []
+
+
+def test_items_of_two_departments_at_one_site_share_one_trip(lab: Engine) -> None:
+    """第二项 (公安) and 第三项 (卫健) both have their windows in the service centre."""
+    summary = lab_outcome(lab, ALL_THREE).summary
+    assert (summary.trips, [(s.site_id, s.items) for s in summary.sites]) == (
+        1, [("service_centre", ["second", "third"])])
 
 
 @pytest.mark.parametrize("answers, mode", [

@@ -89,3 +89,23 @@ def test_demo_logins_list_names_and_tokens_only(fake_portal):
 def test_csp_takes_the_rasa_origin_from_settings():
     csp = content_security_policy(Settings(host="10.0.0.7", rasa_port=5999))
     assert "connect-src 'self' http://10.0.0.7:5999;" in csp
+
+
+def test_the_notice_page_prints_the_service_centre_from_the_rules(fake_portal, catalogue) -> None:
+    html = get(fake_portal.url + "/notice")[2].decode()
+    centre = catalogue.sites[catalogue.service_centre]
+    heading = f'<p class="org" id="centre-name">{centre.name}</p>'
+    assert (centre.address in html, centre.hours in html, heading in html) == (True, True, True)
+
+
+def test_the_notice_is_dated_in_china_time_whatever_the_server_s_zone(catalogue, monkeypatch) -> None:
+    """18:30 UTC on New Year's Eve is already 1 January in Beijing."""
+    from datetime import UTC, datetime
+
+    from bot import clock
+    from bot.portal.pages import notice_values
+
+    evening_utc = datetime(2026, 12, 31, 18, 30, tzinfo=UTC)
+    monkeypatch.setattr(clock, "now", lambda: evening_utc.astimezone(clock.CHINA_TIME))
+    values = notice_values(catalogue)
+    assert (values["TODAY"], values["TODAY_TEXT"]) == ("2027-01-01", "2027年1月1日")

@@ -175,6 +175,25 @@ def test_no_send_while_an_ime_is_composing(open_widget, fake_portal, fake_rasa):
     expect(w.input).to_have_value("")
 
 
+def test_the_summary_lists_each_place_to_go_and_names_per_person_copies(open_widget, fake_portal):
+    """Three places, one trip each, never "最多跑一趟"; both parents' ID cards named as theirs."""
+    w = open_widget(fake_portal.url, width=360, height=740)
+    to_summary(w)
+    bundle = w.cards("bundle").last
+    expect(bundle.locator(".yjs-summary")).to_contain_text("需跑3个地方，每处最多一趟")
+    expect(bundle).not_to_contain_text("最多跑一趟")
+    sites = bundle.locator(".yjs-sites > li")
+    expect(sites).to_have_count(3)
+    expect(sites.first).to_contain_text("孩子出生的医院")
+    expect(sites.first).to_contain_text("出生医学证明首次签发")
+    expect(sites.last).to_contain_text("崔寨大街1号")
+    w.cards("notice").last.locator("summary").click()
+    expect(w.cards("notice").last.locator(".yjs-material-name", has_text="父母双方的居民身份证")).to_have_count(1)
+    assert w.page.evaluate("() => document.documentElement.scrollWidth <= window.innerWidth")
+    sites.first.scroll_into_view_if_needed()
+    w.shot("cards-bundle-sites-360")
+
+
 def test_printable_notice_page(open_widget, fake_portal):
     w = open_widget(fake_portal.url)
     to_summary(w)
@@ -187,7 +206,7 @@ def test_printable_notice_page(open_widget, fake_portal):
     expect(notice.locator("#items tr")).to_have_count(7)
     expect(notice.locator("#items")).to_contain_text("公安户政窗口")
     expect(notice.locator("#materials h3")).to_have_count(5)
-    expect(notice.locator("#summary")).to_contain_text("最多跑一趟")
+    expect(notice.locator("#summary")).to_contain_text("需跑3个地方，每处最多一趟")
     notice.screenshot(path=str(w.artifacts / "notice-page.png"), full_page=True)
     notice.emulate_media(media="print")
     expect(notice.locator(".actions")).to_be_hidden()

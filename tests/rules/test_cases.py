@@ -112,6 +112,9 @@ def test_case(engine: Engine, bundle_id: str, case: Dict[str, Any]) -> None:
             problems.append(f"field {field_id} is labelled {getattr(fields.get(field_id), 'label', None)!r}")
     if "trips" in expect and outcome.summary.trips != expect["trips"]:
         problems.append(f"trips {outcome.summary.trips}, expected {expect['trips']}")
+    sites = [s.site_id for s in outcome.summary.sites]
+    if "sites" in expect and sites != expect["sites"]:
+        problems.append(f"goes to {sites}, expected {expect['sites']}")
     for qid in expect.get("not_asked", []):
         if step.question and step.question.id == qid:
             problems.append(f"asks {qid}")

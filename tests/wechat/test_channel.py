@@ -90,6 +90,17 @@ def test_the_card_opens_the_notice_and_the_form_in_full(stack: Stack, standin: S
             len(data["form"]["fields"]) > 3, gone.value.code) == (302, True, True, True, 404)
 
 
+def test_the_card_opened_after_filing_prints_the_receipt_number(stack: Stack, standin: StandIn, catalogue) -> None:
+    person = Person(standin)
+    number = RECEIPT.search(drive(person, catalogue, "孩子刚出生，要办哪些手续", by="number")).group(1)
+    card = [m for turn in person.turns for m in turn if m["msgtype"] == "link"][-1]
+    with pytest.raises(urllib.error.HTTPError) as redirect:
+        urllib.request.build_opener(_NoRedirect).open(card["link"]["url"], timeout=10)
+    data = json.loads(urllib.parse.unquote(redirect.value.headers["Location"].split("#", 1)[1]))
+    assert (data["application"]["receipt_no"], data["application"]["bundle_id"], data["notice"]["bundle_id"]) == (
+        number, "newborn", "newborn")
+
+
 def test_entering_the_session_is_greeted_once_even_when_wechat_retries(stack: Stack, standin: StandIn) -> None:
     person = Person(standin)
     greeting = person.enter(repeat=3)

@@ -94,8 +94,9 @@
     const children = [h('p', { text: fmt(S.noticeCount, s) })];
     if (n.complete === false) children.push(h('p', { class: 'warn', text: S.noticeIncomplete }));
     children.push(h('ul', { class: 'materials' }, (n.materials || []).map((m) => h('li', {
-      text: m.name + '（' + (m.status_label || m.status) + '）' }))));
+      text: (m.name_label || m.name) + '（' + (m.status_label || m.status) + '）' }))));
     const data = { notice: n, bundle: c.summary };
+    if (c.notice_application) data.application = c.notice_application;
     children.push(h('a', { text: S.printNotice, attrs: { href: '/notice#' + encodeURIComponent(JSON.stringify(data)),
       target: '_blank', rel: 'noopener' } }));
     if (canAct && n.complete !== false) {

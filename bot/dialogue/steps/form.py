@@ -14,6 +14,7 @@ from bot.dialogue.stage import Stage
 from bot.dialogue.steps import consent
 from bot.engine.facts import Facts
 from bot.engine.outcome import FieldLine, Outcome, mask_value
+from bot.engine.wording import copies_label, material_name, places_line, trips_label
 
 
 async def present(ctx: Context) -> None:
@@ -53,8 +54,9 @@ def _say_summary(ctx: Context, outcome: Outcome) -> None:
             "count": len(outcome.items),
             "items": lines,
             "mode": ctx.cat.label("handling_mode", s.handling_mode),
-            "trips": ctx.cat.label("trips", str(s.trips)),
+            "trips": trips_label(ctx.cat, s.trips),
             "days": s.time_limit_days,
+            "places": ("\n" + places_line(ctx.cat, s.sites)) if s.sites else "",
         },
     )
 
@@ -71,8 +73,8 @@ def say_materials(ctx: Context, outcome: Outcome) -> None:
             note = ctx.format("material_produced").format(item=names.get(m.produced_by or "", ""))
         elif m.status in ("deferrable", "commitment"):
             note = ctx.format(f"material_{m.status}")
-        out.append(fmt.format(index=n, name=m.name, copies=m.copies, note=note,
-                              form=ctx.cat.label("original", str(m.original).lower())))
+        copies = copies_label(ctx.cat, m) if m.status in ("required", "deferrable", "commitment") else ""
+        out.append(fmt.format(index=n, name=material_name(ctx.cat, m), copies=copies, note=note))
     s = outcome.summary
     depends = ctx.engine.unknown_notes(outcome.bundle_id, outcome)  # for answers of "不知道"
     if depends:

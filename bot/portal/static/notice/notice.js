@@ -1,6 +1,8 @@
 /* Renders the one-time notice from the data the widget put in the URL fragment (#…): the last
- * `bundle` and `materials_notice` messages, and the `form` when there is one (the WeChat card,
- * bot/portal/wechat_cards.py, opens both). Everything is set as text. */
+ * `bundle` and `materials_notice` messages, the `form` when there is one (the WeChat card,
+ * bot/portal/wechat_cards.py, opens both) and the `application` (受理编号) once it was filed.
+ * The service centre and the printing date come with the page itself (bot/portal/pages.py).
+ * Everything is set as text. */
 (function () {
   'use strict';
   const $ = (selector) => document.querySelector(selector);
@@ -13,7 +15,7 @@
       produced: '过程材料：办理中由前一个事项产生，不用准备',
     },
     order: ['required', 'deferrable', 'commitment', 'exempt', 'produced'],
-    columns: ['', '材料名称', '原件 / 复印件', '用于事项', '说明'],
+    columns: ['', '材料名称', '份数', '用于事项', '说明'],
     original: '原件', copy: '复印件', copies: '{kind}{n}份',
     coveredBy: '已调取“{name}”', producedBy: '由“{name}”产生',
     summary: {
@@ -23,6 +25,7 @@
     count: '{n} 项', days: '{n} 个工作日', sameDay: '即办（当场办结）', legal: '（法定 {n} 个工作日）',
     tripsValue: '{n} 次', free: '免费', fee: '{n} 元',
     itemColumns: ['事项', '办理部门', '窗口 / 地址', '办理方式', '跑动次数', '办理时限', '费用'],
+    siteColumns: ['地点', '地址', '开放时间', '在这里办'],
     formEmpty: '待填写',
   };
   const fmt = (template, values) => String(template).replace(/\{(\w+)\}/g, (m, k) => (k in values ? values[k] : m));
@@ -39,6 +42,7 @@
     if (!raw) return null;
     try {
       const data = JSON.parse(decodeURIComponent(raw));
+      if (!data || typeof data !== 'object') return null;
       const notice = data && data.notice && Array.isArray(data.notice.materials);
       const form = data && data.form && Array.isArray(data.form.fields);
       return notice || form ? data : null;
@@ -74,6 +78,43 @@
       list.appendChild(el('dd', r[1]));
     });
     $('#summary-section').hidden = false;
+  }
+
+  /* Where to go in person, one trip each, with what is done there. */
+  function renderSites(sites) {
+    const body = $('#sites');
+    sites.forEach((site) => {
+      const cells = [site.name, site.address, site.hours, (site.item_names || site.items || []).join('、')];
+      const row = el('tr');
+      cells.forEach((value, i) => {
+        const cell = el(i ? 'td' : 'th', value || '');
+        if (!i) cell.setAttribute('scope', 'row');
+        cell.setAttribute('data-label', L.siteColumns[i]);
+        row.appendChild(cell);
+      });
+      body.appendChild(row);
+    });
+    $('#sites-section').hidden = !sites.length;
+  }
+
+  function renderReceipt(application, bundleId) {
+    if (!application || typeof application.receipt_no !== 'string' || !application.receipt_no) return;
+    if (bundleId && application.bundle_id && application.bundle_id !== bundleId) return;
+    $('#receipt-no').textContent = application.receipt_no;
+    $('#receipt').hidden = false;
+  }
+
+  /* 长者模式: the portal's setting (same origin) or the widget's large text, carried in the link. */
+  function elderMode(fromLink) {
+    const button = $('#elder-mode');
+    const read = () => { try { return window.localStorage.getItem('portal.elder') === '1'; } catch (e) { return false; } };
+    const apply = (on, keep) => {
+      document.body.classList.toggle('elder', on);
+      button.setAttribute('aria-pressed', String(on));
+      if (keep) { try { window.localStorage.setItem('portal.elder', on ? '1' : ''); } catch (e) { /* private mode */ } }
+    };
+    apply(read() || fromLink, false);
+    button.addEventListener('click', () => apply(!document.body.classList.contains('elder'), true));
   }
 
   function renderItems(items, legalDays) {
@@ -120,11 +161,10 @@
       group.forEach((m) => {
         const row = el('tr');
         const needed = status !== 'exempt' && status !== 'produced';
-        row.appendChild(el('td', needed ? '☐' : '—', 'box'));
-        row.appendChild(el('td', m.name));
-        row.appendChild(el('td', needed ? fmt(L.copies, { kind: m.original ? L.original : L.copy, n: m.copies || 1 }) : '', 'count'));
-        row.appendChild(el('td', (m.used_by_names || []).join('、')));
-        row.appendChild(el('td', materialNote(m)));
+        const copies = m.copies_label || fmt(L.copies, { kind: m.original ? L.original : L.copy, n: m.copies || 1 });
+        const cells = [el('td', needed ? '☐' : '—', 'box'), el('td', m.name_label || m.name),
+          el('td', needed ? copies : '', 'count'), el('td', (m.used_by_names || []).join('、')), el('td', materialNote(m))];
+        cells.forEach((cell, i) => { cell.setAttribute('data-label', L.columns[i]); row.appendChild(cell); });
         body.appendChild(row);
       });
       root.appendChild(table);
@@ -148,11 +188,18 @@
 
   async function main() {
     $('#print').addEventListener('click', () => window.print());
-    $('#generated').textContent = new Date().toLocaleString('zh-CN', { hour12: false });
+    // A deployment without a centre phone leaves that row out rather than print an empty one.
+    document.querySelectorAll('.centre dd').forEach((dd) => {
+      if (dd.textContent.trim()) return;
+      if (dd.previousElementSibling) dd.previousElementSibling.remove();
+      dd.remove();
+    });
     const data = readData();
+    elderMode(!!(data && data.large === true));
     if (!data) { $('#empty').hidden = false; return; }
     if (data.form && Array.isArray(data.form.fields)) renderForm(data.form);
     const notice = data.notice && Array.isArray(data.notice.materials) ? data.notice : null;
+    renderReceipt(data.application, notice && notice.bundle_id);
     if (!notice) return;
     const entry = await catalogueEntry(notice.bundle_id);
     const legalDays = {};
@@ -165,6 +212,7 @@
     // Without the conversation's bundle summary we do not know which conditional items apply.
     const items = bundle ? bundle.items || [] : [];
     renderSummary(notice.summary || {}, bundle ? items.length : null);
+    renderSites(Array.isArray((notice.summary || {}).sites) ? notice.summary.sites : []);
     renderItems(items, legalDays);
     renderMaterials(notice.materials);
   }

@@ -145,12 +145,29 @@
     return Number(item.fee) ? fmt(S.feeValue, { n: item.fee }) : S.feeFree;
   }
 
+  /* Where to go in person: one trip per place, whatever number of items are done there. */
+  function sitesList(s) {
+    const sites = s && Array.isArray(s.sites) ? s.sites : [];
+    if (!sites.length) return [];
+    return [
+      h('p', { class: 'yjs-group-title', text: S.sitesTitle }),
+      h('ul', { class: 'yjs-sites' }, sites.map((site) => h('li', { class: 'yjs-site' }, [
+        h('p', { class: 'yjs-item-name', text: site.name }),
+        h('dl', { class: 'yjs-facts' }, [
+          fact(S.siteAddress, site.address),
+          fact(S.siteHours, site.hours),
+          fact(S.siteItems, Array.isArray(site.item_names) ? site.item_names.join('、') : ''),
+        ]),
+      ]))),
+    ];
+  }
+
   function bundle(c, buttons, ctx) {
     ctx.store.rememberBundle(c);
     const items = Array.isArray(c.items) ? c.items : [];
     return { rest: buttons, node: card('bundle', c.name || '', [
       h('p', { class: 'yjs-card-title', text: c.name || '' }),
-    ].concat(summaryLines(c.summary), [
+    ].concat(summaryLines(c.summary), sitesList(c.summary), [
       h('p', { class: 'yjs-muted', text: fmt(S.bundleItems, { n: items.length }) }),
       h('ol', { class: 'yjs-items' }, items.map((i) => h('li', {}, [
         h('p', { class: 'yjs-item-name', text: i.name }),
@@ -166,8 +183,13 @@
     ])) };
   }
 
+  /* "父母双方的居民身份证" when several people each bring their own (the server words it). */
+  function materialName(m) {
+    return m.name_label || m.name;
+  }
+
   function materialDetail(m) {
-    const form = fmt(S.copies, { kind: m.original ? S.original : S.copy, n: m.copies || 1 });
+    const form = m.copies_label || fmt(S.copies, { kind: m.original ? S.original : S.copy, n: m.copies || 1 });
     const bits = [];
     if (m.status === 'deferrable' || m.status === 'commitment') bits.push(S.groups[m.status]);
     if (m.status === 'exempt') bits.push(fmt(S.coveredBy, { name: m.covered_by_name || m.covered_by || '' }));
@@ -180,17 +202,27 @@
   function materialRow(m, status, c, ctx) {
     const detail = h('p', { class: 'yjs-muted', text: materialDetail(m).join('；') });
     if (!CHECKABLE[status]) {
-      return h('li', { class: 'yjs-material' }, [h('span', { class: 'yjs-material-name', text: m.name }), detail]);
+      return h('li', { class: 'yjs-material' }, [h('span', { class: 'yjs-material-name', text: materialName(m) }), detail]);
     }
     const key = c.bundle_id + ':' + m.material_id;
-    const box = h('input', { attrs: { type: 'checkbox', 'aria-label': fmt(S.checkLabel, { name: m.name }) },
+    const box = h('input', { attrs: { type: 'checkbox', 'aria-label': fmt(S.checkLabel, { name: materialName(m) }) },
       on: { change: (event) => ctx.store.setChecked(key, event.target.checked) } });
     box.checked = ctx.store.isChecked(key);
     return h('li', { class: 'yjs-material' }, [
-      h('label', { class: 'yjs-check' }, [box, h('span', { class: 'yjs-material-name', text: m.name })]), detail]);
+      h('label', { class: 'yjs-check' }, [box, h('span', { class: 'yjs-material-name', text: materialName(m) })]), detail]);
+  }
+
+  /* A link to the printable notice whose data (the receipt, once filed) is read when it is used. */
+  function noticeLink(text, notice, ctx) {
+    const link = h('a', { class: 'yjs-link', text: text, attrs: {
+      href: ctx.noticeHref(notice), target: '_blank', rel: 'noopener' } });
+    const refresh = () => { link.href = ctx.noticeHref(notice); };
+    ['pointerdown', 'focus', 'click', 'contextmenu'].forEach((name) => link.addEventListener(name, refresh));
+    return link;
   }
 
   function materialsNotice(c, buttons, ctx) {
+    ctx.store.rememberNotice(c);
     const materials = Array.isArray(c.materials) ? c.materials : [];
     const s = c.summary || {};
     const groupOf = (m) => GROUP_OF[m.status] || m.status;
@@ -217,8 +249,7 @@
         h('ul', { class: 'yjs-materials' }, members.map((m) => materialRow(m, group, c, ctx))),
       ]));
     });
-    children.push(h('a', { class: 'yjs-link', text: S.noticePrint, attrs: {
-      href: ctx.noticeHref(c), target: '_blank', rel: 'noopener' } }));
+    children.push(noticeLink(S.noticePrint, c, ctx));
     const label = fmt(S.noticeLabel, { n: bring });
     return { node: card('notice', label, [fold(label, children)]), rest: buttons };
   }
@@ -277,8 +308,10 @@
     ])]) };
   }
 
-  function application(c, buttons) {
+  function application(c, buttons, ctx) {
     const steps = Array.isArray(c.next_steps) ? c.next_steps : [];
+    ctx.store.rememberReceipt(c);
+    const filed = ctx.store.receipt(c.bundle_id);
     return { rest: buttons, node: card('receipt', S.receiptTitle, [
       h('p', { class: 'yjs-card-title', text: S.receiptTitle }),
       h('dl', { class: 'yjs-facts' }, [
@@ -287,6 +320,7 @@
       ]),
       steps.length ? h('p', { class: 'yjs-group-title', text: S.nextSteps }) : null,
       steps.length ? h('ol', { class: 'yjs-steps' }, steps.map((s) => h('li', { text: s }))) : null,
+      filed && filed.notice ? noticeLink(S.noticePrintReceipt, filed.notice, ctx) : null,
     ]) };
   }
 

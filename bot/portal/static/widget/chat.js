@@ -271,6 +271,9 @@
      * works when the host page and the portal are different origins (no shared storage). */
     noticeHref(custom) {
       const data = { notice: custom, bundle: this.store.bundle(custom.bundle_id) };
+      const application = this.store.receiptFor(custom);  // printed with its 受理编号 once filed
+      if (application) data.application = application;
+      if (this.store.read('largeText', false)) data.large = true;  // 长者模式 carries over to the sheet
       return this.config.portalUrl + '/notice#' + encodeURIComponent(JSON.stringify(data));
     }
   }

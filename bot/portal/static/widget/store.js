@@ -41,6 +41,8 @@
       this.write('pushedAfter', 0);
       this.write('checked', {});
       this.write('bundles', {});
+      this.write('notices', {});
+      this.write('receipts', {});
     }
 
     /* The last bundle summary per bundle id, so the printable notice can name items. */
@@ -51,6 +53,34 @@
     }
 
     bundle(bundleId) { return this.read('bundles', {})[bundleId] || null; }
+
+    /* The last materials notice per bundle: a receipt belongs to the notice it was filed with. */
+    rememberNotice(custom) {
+      const notices = this.read('notices', {});
+      notices[custom.bundle_id] = custom;
+      this.write('notices', notices);
+    }
+
+    notice(bundleId) { return this.read('notices', {})[bundleId] || null; }
+
+    /* {application: {receipt_no, status, bundle_id}, notice: the notice it was filed with}. */
+    rememberReceipt(custom) {
+      if (!custom.bundle_id || !custom.receipt_no) return;
+      const receipts = this.read('receipts', {});
+      receipts[custom.bundle_id] = {
+        application: { receipt_no: custom.receipt_no, status: custom.status, bundle_id: custom.bundle_id },
+        notice: this.notice(custom.bundle_id),
+      };
+      this.write('receipts', receipts);
+    }
+
+    /* The receipt filed with exactly this notice, else null (a later notice starts a new application). */
+    receiptFor(notice) {
+      const entry = this.read('receipts', {})[notice.bundle_id];
+      return entry && JSON.stringify(entry.notice) === JSON.stringify(notice) ? entry.application : null;
+    }
+
+    receipt(bundleId) { return this.read('receipts', {})[bundleId] || null; }
 
     isChecked(key) { return !!this.read('checked', {})[key]; }
 

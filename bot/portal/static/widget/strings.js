@@ -3,7 +3,7 @@
   'use strict';
   W.parts.strings = {
     title: '一件事智能导办',
-    subtitle: '一次告知 · 一表申请 · 最多跑一次',
+    subtitle: '一次告知 · 一套材料 · 一表申请',
     bubble: '智能导办',
     bubbleLabel: '打开一件事智能导办对话',
     close: '关闭对话窗口',
@@ -60,11 +60,16 @@
     feeValue: '{n} 元',
     summaryLine: '合并前共 {before} 项材料，合并去重后需提交 {after} 项；{exempt} 项免提交，{produced} 项办理中生成。',
     summaryFacts: '{trips} · {mode} · 预计 {days} 个工作日办结',
+    sitesTitle: '要去的地方',
+    siteAddress: '地址',
+    siteHours: '开放时间',
+    siteItems: '在这里办',
     incomplete: '问题还没答完，这是目前的材料清单，以最后的告知为准。',
     dependsTitle: '视情况可能还需要（您回答了“不清楚”的问题）',
     noticeLabel: '一次性告知：材料清单，共 {n} 项需要您准备',
     announceNotice: '材料清单，共 {n} 项需要您准备',
     noticePrint: '打开可打印的一次性告知单',
+    noticePrintReceipt: '打印一次性告知单（含受理编号）',
     groups: {
       bring: '需要您准备',
       deferrable: '可容缺受理（可以先办，后补）',
