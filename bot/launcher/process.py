@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ctypes
 import os
+import random
 import signal
 import socket
 import subprocess
@@ -15,7 +16,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 from threading import Thread
-from typing import Callable, Deque, Dict, List, Optional, Sequence
+from typing import Callable, Deque, Dict, List, Optional, Sequence, Set, Tuple
 
 
 def _die_with_parent(user: Optional[str] = None) -> None:
@@ -41,15 +42,39 @@ class StartupError(RuntimeError):
     """A process could not be started or never became healthy; the message names the cause."""
 
 
-def free_port(host: str = "127.0.0.1") -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((host, 0))
-        return sock.getsockname()[1]
+_handed_out: Set[int] = set()
 
 
-def port_is_free(port: int, host: str = "127.0.0.1") -> bool:
+def _ephemeral_range() -> Tuple[int, int]:
+    try:
+        low, high = (int(n) for n in Path("/proc/sys/net/ipv4/ip_local_port_range").read_text().split())
+        return low, high
+    except (OSError, ValueError):
+        return 32768, 60999
+
+
+def free_port(host: str = "127.0.0.1", count: int = 1) -> int:
+    """The first of `count` consecutive ports nobody listens on, for servers about to start.
+    Chosen below the kernel's ephemeral range: a port from inside it (what binding port 0 gives)
+    can be taken meanwhile as the local end of any outgoing connection (a service connecting to
+    PostgreSQL while its neighbours start), and the server then finds it in use. Never the same
+    port twice in one process, so ports picked one after another for one launch do not collide."""
+    low, _ = _ephemeral_range()
+    floor = 10000 if low > 20000 else 1024
+    ceiling = low if low > 20000 else 65535
+    for _ in range(500):
+        port = random.randrange(floor, ceiling - count)
+        block = range(port, port + count)
+        if all(p not in _handed_out and port_is_free(p, host, reuse=False) for p in block):
+            _handed_out.update(block)
+            return port
+    raise OSError(f"no {count} free consecutive ports on {host}")
+
+
+def port_is_free(port: int, host: str = "127.0.0.1", reuse: bool = True) -> bool:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        if reuse:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind((host, port))
         except OSError:

@@ -38,16 +38,9 @@ def cluster_env(folder: Path, **extra: str) -> Dict[str, str]:
     env = {**os.environ, **{name: str(free_port()) for name in names}, "BOT_TRAIN": "0",
            "BOT_CLUSTER_DATA_DIR": str(folder)}
     # Two servers of each kind on consecutive ports from these.
-    env["BOT_RASA_PORT"], env["BOT_ACTION_PORT"] = str(_two_free()), str(_two_free())
+    env["BOT_RASA_PORT"], env["BOT_ACTION_PORT"] = str(free_port(count=2)), str(free_port(count=2))
     env.update(extra)
     return env
-
-
-def _two_free() -> int:
-    while True:
-        port = free_port()
-        if port < 65535 and port_is_free(port + 1):
-            return port
 
 
 def ports_of(env: Dict[str, str]) -> List[int]:
@@ -116,10 +109,9 @@ def test_it_comes_up_outlives_a_dead_server_and_leaves_nothing_on_ctrl_c(model, 
     launcher = subprocess.Popen([sys.executable, "-m", "bot", "run-cluster"], cwd=ROOT, env=env, stdout=log,
                                 stderr=subprocess.STDOUT, text=True)
     try:
-        deadline = time.monotonic() + 240
-        while "ready in" not in (tmp_path / "run-cluster.log").read_text() and time.monotonic() < deadline:
-            assert launcher.poll() is None, (tmp_path / "run-cluster.log").read_text()
-            time.sleep(0.5)
+        ready = wait_for(lambda: launcher.poll() is not None or any(
+            line.startswith("ready in ") for line in (tmp_path / "run-cluster.log").read_text().splitlines()), 240)
+        assert (ready, launcher.poll()) == (True, None), (tmp_path / "run-cluster.log").read_text()
         chat = Chat(SimpleNamespace(settings=SimpleNamespace(rasa_url=f"http://127.0.0.1:{env['BOT_CLUSTER_PORT']}")))
         chat.send("孩子刚出生要办什么")
         answered = bool(chat.custom("bundle_choice") or chat.custom("bundle"))

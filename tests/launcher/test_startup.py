@@ -108,9 +108,9 @@ def test_a_clean_start_reuses_the_model_and_ctrl_c_stops_everything(tmp_path: Pa
     while time.monotonic() < deadline:
         line = launcher.stdout.readline()
         output.append(line)
-        if "ready in" in line or launcher.poll() is not None:
+        if line.startswith("ready in ") or launcher.poll() is not None:
             break
-    ready = any("ready in" in line for line in output)
+    ready = any(line.startswith("ready in ") for line in output)
     while ready and launcher.poll() is None and not any("demo login" in line for line in output[-20:]):
         output.append(launcher.stdout.readline())  # the URLs, then the desk's demo login
     launcher.send_signal(signal.SIGINT)
