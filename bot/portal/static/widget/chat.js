@@ -26,6 +26,7 @@
         reset: () => this.confirmNewConversation(),
         retry: () => this.retry(),
         draft: (text) => this.store.write('draft', text),
+        typing: (keyboardOpen) => this.panel.keepInView(this.actionIn(this.turn), keyboardOpen),
       });
       this.holding = new P.handoff.Holding();
       this.cardContext = {
@@ -97,7 +98,12 @@
       this.panel.retire(past);
       this.turn = turn.filter(Boolean);
       this.collapseAllButLast(this.turn);
-      window.requestAnimationFrame(() => this.panel.showTurn(this.turn[0], this.actionIn(this.turn)));
+      // After a reload the styles may still be on their way: the current step is shown once
+      // they are (a turn caught up from the server meanwhile is this.turn by then).
+      this.panel.styled.then(() => window.requestAnimationFrame(() => {
+        this.panel.place(true);
+        this.panel.showTurn(this.turn[0], this.actionIn(this.turn));
+      }));
     }
 
     /* A new turn on screen: older controls retired, long cards folded, the next step in view. */
