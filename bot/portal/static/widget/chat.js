@@ -127,10 +127,12 @@
       if (folds.length >= 2) folds.forEach((fold) => { fold.open = false; });
     }
 
-    /* Where the person acts next: the newest question card, else the newest message with controls. */
+    /* Where the person acts next: the newest question card, else the turn's last message (its
+     * buttons, or the words asking for a value to type). Not any earlier message with controls:
+     * the folded form's 修改 buttons are not the next step, the field asked for below it is. */
     actionIn(nodes) {
       for (let i = nodes.length - 1; i >= 0; i -= 1) {
-        if (nodes[i].querySelector('.yjs-card-question, button:not([disabled]), input, select')) return nodes[i];
+        if (nodes[i].querySelector('.yjs-card-question')) return nodes[i];
       }
       return nodes[nodes.length - 1] || null;
     }
