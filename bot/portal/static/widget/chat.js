@@ -41,6 +41,10 @@
       this.renderHistory();
       if (this.store.read('open', false)) this.open(false);
       window.addEventListener('online', () => this.transport.retryNow());
+      // The same conversation open in another tab went on: show it here too, its controls current.
+      window.addEventListener('storage', (event) => {
+        if (!this.busy && this.store.changedElsewhere(event, 'history')) this.renderHistory();
+      });
       this.stream = new P.Stream(config.portalUrl, (message) => this.onPushed(message));
       this.stream.open(this.store.session, this.store.read('pushedAfter', 0));
       this.catchUp();
@@ -61,14 +65,23 @@
         return;  // offline: what this page shows is all we know
       }
       const messages = Array.isArray(current.messages) ? current.messages : [];
-      const bots = this.store.history().filter((e) => e.who === 'bot' && !(e.msg || {}).id);
-      const shownLast = bots.length ? (bots[bots.length - 1].msg || {}).text || '' : '';
-      const serverLast = messages.length ? messages[messages.length - 1].text || '' : '';
-      if (!messages.length || serverLast === shownLast) return;
+      // The whole last turn, not just its last words: after an answer changed elsewhere the
+      // same question can come back, with what changed said before it.
+      const texts = (list) => JSON.stringify(list.map((m) => String((m || {}).text || '')));
+      if (!messages.length || texts(messages) === texts(this.lastTurnShown())) return;
       const entries = [{ who: 'turn' }].concat(messages.map((m) => ({ who: 'bot', msg: m })));
       this.store.append(entries);
       this.showNewTurn(entries, true);
       this.panel.setStatus(S.restored, false);
+    }
+
+    /* The bot's messages of the last turn this page keeps (not the pushed ones, which are not
+     * replies), as the server keeps its last reply. */
+    lastTurnShown() {
+      const history = this.store.history();
+      let start = history.length;
+      while (start > 0 && history[start - 1].who === 'bot') start -= 1;
+      return history.slice(start).map((e) => e.msg || {}).filter((m) => !m.id);
     }
 
     /* A message that was not a reply: shown and kept like one, once. */
