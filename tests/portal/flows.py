@@ -35,9 +35,13 @@ def start_newborn_in_words(w, text: str) -> None:
 def answer_question(w, card) -> None:
     qid = card.get_attribute("data-question-id")
     date_input = card.locator("input[type=date]")
+    boxes = card.locator("input[type=checkbox]")
     before = w.bot_messages().count()
     if date_input.count():
         date_input.fill((date.today() - timedelta(days=10)).isoformat())
+        card.get_by_role("button", name="确定").click()
+    elif boxes.count():  # several may apply: the first, then 确定
+        boxes.first.check()
         card.get_by_role("button", name="确定").click()
     else:
         wanted = NEWBORN_ANSWERS.get(qid)
