@@ -12,6 +12,7 @@ answer and lose nothing."""
 from __future__ import annotations
 
 import logging
+import re
 from typing import Any, Awaitable, Callable, Dict, Optional
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
@@ -29,6 +30,9 @@ from bot.settings import get_settings
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
+# The client's id for one message, the same on every retry of it: the dialogue answers a message
+# it has just answered with the same reply instead of taking it twice (bot/dialogue/handler.py).
+_MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 _SESSION_STATUS = {"session_required": 401, "session_invalid": 401, "session_expired": 401, "session_mismatch": 403}
 _SESSION_TEXT = {
     "session_required": "a session token is required (POST /webhooks/rest/session)",
@@ -86,6 +90,15 @@ class RestInput(InputChannel):
                 "invalid_sender", f"`sender` must be a non-empty string of at most {MAX_SENDER_CHARS} characters"
             )
         return sender.strip()
+
+    @staticmethod
+    def _extract_message_id(body: Dict[str, Any]) -> Optional[str]:
+        message_id = body.get("message_id")
+        if message_id is None:
+            return None
+        if not isinstance(message_id, str) or not _MESSAGE_ID.match(message_id):
+            raise MessageProblem("invalid_message_id", "`message_id` must be 8 to 64 letters, digits, '-' or '_'")
+        return message_id
 
     async def _identity_for(self, token: Any) -> Optional[str]:
         """A sign-in the identity provider vouches for, or a ValueError."""
@@ -148,6 +161,7 @@ class RestInput(InputChannel):
                 if sender != granted.conversation_id:
                     raise SessionProblem("session_mismatch")
                 text, truncated = self.inbound.text_of(body.get("message", ""))
+                message_id = self._extract_message_id(body)
             except SessionProblem as problem:
                 return session_error(problem)
             except BodyProblem as problem:
@@ -157,7 +171,8 @@ class RestInput(InputChannel):
             metadata = self.inbound.metadata_of(body.get("metadata"), granted)
             collector = ContractCollector()
             try:
-                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata))
+                await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata,
+                                                 message_id=message_id))
             except Exception:  # noqa: BLE001 - a citizen never sees a traceback
                 logger.exception("message handling failed for a conversation")
                 return response.json([{"recipient_id": sender, "text": self.inbound.notice("default")}])

@@ -184,3 +184,26 @@ def test_a_reload_during_a_turn_shows_where_the_conversation_is(person, view, st
     assert records.said(sender)[len(said):][0] == "是" and len(records.said(sender)) == len(said) + 2
     assert asked in records.answers(sender) and then in records.answers(sender)
     assert not w.errors
+
+
+def test_a_reply_lost_on_the_way_is_not_answered_twice(person, view, stack):
+    """The server took the message but the connection dropped before its reply: the widget
+    sends it again, and the server answers it once (the retry carries the same message id)."""
+    records = Records(stack)
+    w = person().open()
+    start_newborn_in_words(w, "孩子出生了")
+    sender = conversation_id(w)
+    said, asked = records.said(sender), question_id(w)
+
+    def connection_drops(route: Route) -> None:
+        route.fetch()  # the server answers...
+        route.abort("connectionreset")  # ...and the reply is lost on the way
+
+    w.page.route("**/webhooks/rest/webhook", connection_drops, times=1)
+    w.say("是的")  # the widget retries after a second
+    assert records.said(sender)[len(said):] == ["是的"]
+    assert records.answers(sender)[asked] is True
+    expect(w.page.locator(".yjs-user")).to_have_count(said.__len__() + 1)
+    expect(w.last_bot().locator(".yjs-card-question")).not_to_have_attribute("data-question-id", asked)
+    expect(w.log).not_to_contain_text("没听明白")
+    assert not w.hidden_by_scroll(w.next_step())
