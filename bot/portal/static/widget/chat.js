@@ -257,6 +257,8 @@
     setLargeText(on) {
       this.panel.setLargeText(on);
       this.store.write('largeText', !!on);
+      // Everything grew or shrank: the current step back in view.
+      if (this.panel.isOpen) this.panel.showTurn(this.turn[0], this.actionIn(this.turn));
     }
 
     newConversation() {
