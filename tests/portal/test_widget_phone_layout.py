@@ -84,8 +84,10 @@ def test_the_panel_never_hides_the_page_s_own_controls(person, view):
         w.page.locator("#elder-mode").click()
         controls_are_usable(w, view)
         assert not w.hidden_by_scroll(w.next_step())
-    # The login works from there: the conversation goes on.
+    # The login works from there: the conversation goes on (the widget refreshes the question).
+    before = w.bot_messages().count()
     w.page.get_by_label("演示登录").select_option("demo-zhang-wei")
+    w.wait_reply(before)
     answer_question(w, w.last_bot().locator(".yjs-card-question"))
     controls_are_usable(w, view)
     w.page.reload()
