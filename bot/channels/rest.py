@@ -31,8 +31,11 @@ from bot.settings import get_settings
 logger = logging.getLogger(__name__)
 
 MAX_SENDER_CHARS = 128
-# A proxy's id of the request (nginx's $request_id), kept when it retries the request on another
-# Rasa server: the message's id, so that a turn already answered is answered again, not redone.
+# The client's id for one message, the same on every retry of it: the dialogue answers a message
+# it has just answered with the same reply instead of taking it twice (bot/dialogue/handler.py).
+_MESSAGE_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
+# Without one, a proxy's id of the request (nginx's $request_id), kept when it retries the request
+# on another Rasa server, serves the same purpose for that retry.
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 _SESSION_STATUS = {"session_required": 401, "session_invalid": 401, "session_expired": 401, "session_mismatch": 403}
 _SESSION_TEXT = {
@@ -91,6 +94,15 @@ class RestInput(InputChannel):
                 "invalid_sender", f"`sender` must be a non-empty string of at most {MAX_SENDER_CHARS} characters"
             )
         return sender.strip()
+
+    @staticmethod
+    def _extract_message_id(body: Dict[str, Any]) -> Optional[str]:
+        message_id = body.get("message_id")
+        if message_id is None:
+            return None
+        if not isinstance(message_id, str) or not _MESSAGE_ID.match(message_id):
+            raise MessageProblem("invalid_message_id", "`message_id` must be 8 to 64 letters, digits, '-' or '_'")
+        return message_id
 
     async def _identity_for(self, token: Any) -> Optional[str]:
         """A sign-in the identity provider vouches for, or a ValueError."""
@@ -153,6 +165,7 @@ class RestInput(InputChannel):
                 if sender != granted.conversation_id:
                     raise SessionProblem("session_mismatch")
                 text, truncated = self.inbound.text_of(body.get("message", ""))
+                message_id = self._extract_message_id(body)
             except SessionProblem as problem:
                 return session_error(problem)
             except BodyProblem as problem:
@@ -164,7 +177,8 @@ class RestInput(InputChannel):
             request_id = request.headers.get("x-request-id") or ""
             try:
                 await on_new_message(UserMessage(text, collector, sender, input_channel=self.name(), metadata=metadata,
-                                                 message_id=request_id if _REQUEST_ID.match(request_id) else None))
+                                                 message_id=message_id or (
+                                                     request_id if _REQUEST_ID.match(request_id) else None)))
             except LockError:
                 # The conversation lock (Redis) is unreachable: nothing ran, nothing was saved.
                 logger.warning("conversation lock unavailable; the person is asked to try again")

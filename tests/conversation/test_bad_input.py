@@ -10,7 +10,7 @@ import urllib.request
 
 import pytest
 
-from tests.conftest import Chat, open_session
+from tests.conftest import Chat, open_session, post_json
 
 pytestmark = pytest.mark.servers
 
@@ -50,8 +50,11 @@ def test_html_is_never_echoed_back_as_markup(stack) -> None:
 
 
 @pytest.mark.parametrize("body", [b"{not json", b"[]", b"\xff\xfe\xfa", b'{"sender": "", "message": "hi"}',
-                                  b'{"message": {"x": 1}}', b'{"sender": 5, "message": "hi"}'],
-                         ids=["malformed", "array", "bytes", "empty-sender", "object-message", "number-sender"])
+                                  b'{"message": {"x": 1}}', b'{"sender": 5, "message": "hi"}',
+                                  b'{"message": "hi", "message_id": "x"}',
+                                  b'{"message": "hi", "message_id": 12345678}'],
+                         ids=["malformed", "array", "bytes", "empty-sender", "object-message", "number-sender",
+                              "short-message-id", "number-message-id"])
 def test_malformed_requests_get_a_4xx_with_a_json_error(stack, body: bytes) -> None:
     status, payload = post_raw(stack, body)
     assert (400 <= status < 500, "error" in payload) == (True, True)
@@ -68,3 +71,18 @@ def test_a_typed_slash_command_that_is_not_a_payload_is_treated_as_text(stack) -
     chat = Chat(stack)
     chat.send("/not_an_intent{broken")
     assert chat.last and all(m.get("text") for m in chat.last)
+
+
+def test_a_message_sent_again_with_its_id_is_answered_once(stack) -> None:
+    """A retry after a lost reply (the widget sends the same message id): the same answer, and
+    the answer is not taken a second time for the next question."""
+    chat = Chat(stack)
+    chat.send('/choose_bundle{"bundle_id":"newborn"}')
+    body = {"sender": chat.sender, "message": "是的", "message_id": "p8-retry-0001", "metadata": {"channel": "web"}}
+    first = post_json(chat.url, body, chat.token)
+    again = post_json(chat.url, body, chat.token)
+    assert again == first
+    # Without the dedup the same words would differ: a new id is a new message, which the next
+    # question (the birth date) hears.
+    after = post_json(chat.url, {**body, "message_id": "p8-retry-0002"}, chat.token)
+    assert after != first

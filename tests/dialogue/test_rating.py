@@ -49,6 +49,12 @@ def test_a_status_question_is_answered_not_rated(rating: Talk) -> None:
     assert (rating.said("status"), stored_ratings(rating)) == (True, [])
 
 
+def test_after_a_status_question_the_rating_is_offered_again(rating: Talk) -> None:
+    # A screen retires the stars of the turn before: without them again nobody could tap a rating.
+    rating.send("我的申请到哪一步了", "ask_status")
+    assert (rating.said("ask_rating"), rating.stage) == (True, Stage.RATING)
+
+
 def test_a_new_need_is_routed(rating: Talk) -> None:
     rating.send("我还想开个饭馆", "describe_need")
     assert rating.custom("bundle_choice")["candidates"][0]["bundle_id"] == "restaurant_opening"

@@ -1,13 +1,15 @@
-"""Browser fixtures: Debian's chromium under Playwright; portals on a fake or closed port."""
+"""Browser fixtures: Debian's chromium under Playwright; portals on a fake or closed port; the
+four ways a person sees the widget (desktop and phone, normal and 长者模式)."""
 
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser, expect, sync_playwright
 
 from bot.launcher.process import Process, free_port
 from bot.launcher.stack import child_env
@@ -86,3 +88,48 @@ def open_widget(browser: Browser):
     yield factory
     for context in contexts:
         context.close()
+
+
+@dataclass(frozen=True)
+class View:
+    """A screen size and text size, as a person on a desktop or a phone sees the portal."""
+
+    name: str
+    width: int
+    height: int
+    large: bool  # 长者模式, switched on with the page's own button
+
+    @property
+    def phone(self) -> bool:
+        return self.width <= 520
+
+
+VIEWS = [View("desktop", 1366, 768, False), View("desktop-large", 1366, 768, True),
+         View("phone", 360, 740, False), View("phone-large", 360, 740, True)]
+PHONES = [v for v in VIEWS if v.phone]
+
+
+@pytest.fixture(params=VIEWS, ids=[v.name for v in VIEWS])
+def view(request: pytest.FixtureRequest) -> View:
+    """Each test that takes it runs in all four views (narrow it with
+    `@pytest.mark.parametrize("view", PHONES, indirect=True)`)."""
+    return request.param
+
+
+@pytest.fixture
+def person(open_widget, stack, view: View):
+    """person(identity=None) -> Widget: the portal (real stack) in this view, 长者模式 on when
+    the view is large, signed in as `identity` when given; the chat not yet opened. Its
+    screenshots go to test-artifacts/portal/<view>/."""
+
+    def factory(identity: str = "") -> Widget:
+        w = open_widget(stack.settings.portal_url, view.width, view.height).goto()
+        w.artifacts = ARTIFACTS / view.name
+        if view.large:
+            w.page.locator("#elder-mode").click()
+            expect(w.page.locator("#elder-mode")).to_have_attribute("aria-pressed", "true")
+        if identity:
+            w.page.get_by_label("演示登录").select_option(identity)
+        return w
+
+    return factory

@@ -51,6 +51,10 @@ class Widget:
         return self.page.locator("#yjs-input")
 
     @property
+    def log(self) -> Locator:
+        return self.page.locator(".yjs-log")
+
+    @property
     def status(self) -> Locator:
         return self.page.locator(".yjs-status")
 
@@ -102,6 +106,44 @@ class Widget:
 
     def log_text(self) -> str:
         return self.page.locator(".yjs-log").inner_text()
+
+    def next_step(self) -> Locator:
+        """What the person does next: the pending question's first option or its input, else
+        the newest message's first live button, else its words (a value to type in the box)."""
+        last = self.last_bot()
+        question = last.locator(".yjs-card-question")
+        if question.count():
+            return question.locator(".yjs-options button:enabled, input:enabled").first
+        live = last.locator("button:enabled")
+        return live.first if live.count() else last.locator(".yjs-text").last
+
+    def hidden_by_scroll(self, target: Locator) -> List[str]:
+        """Why `target` is not wholly inside the chat log's visible area and the window (empty
+        when it is): the test never scrolls, so this is what the person sees."""
+        box = target.bounding_box()
+        log = self.page.locator(".yjs-log").bounding_box()
+        window = self.page.viewport_size
+        if box is None or log is None:
+            return ["not rendered"]
+        problems = []
+        if box["y"] < log["y"] - 0.5:
+            problems.append(f"starts {log['y'] - box['y']:.0f}px above the log's visible area")
+        if box["y"] + box["height"] > log["y"] + log["height"] + 0.5:
+            problems.append(f"ends {box['y'] + box['height'] - log['y'] - log['height']:.0f}px below it")
+        if log["y"] < 0 or log["y"] + log["height"] > window["height"] + 0.5:
+            problems.append("the log itself is partly outside the window")
+        return problems
+
+    def focused_in_widget(self) -> str:
+        """The class of the element focused inside the widget ('' when focus is elsewhere)."""
+        return self.in_shadow("root => root.activeElement ? root.activeElement.className || "
+                              "root.activeElement.tagName : ''")
+
+    def announced(self) -> str:
+        """What the widget last told screen readers (its polite live region)."""
+        region = self.page.locator(".yjs-root > .yjs-panel > .yjs-sr[aria-live=polite]")
+        expect(region).not_to_be_empty()
+        return region.inner_text()
 
     def shot(self, name: str, full_page: bool = False) -> Path:
         self.artifacts.mkdir(parents=True, exist_ok=True)

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import random
 import re
 from datetime import date, timedelta
 
 from playwright.sync_api import expect
+
+from bot.privacy import id_number_check_char
+from tests.conversation.driver import value_for
 
 # How a newborn's parent answers; questions not listed get their first option.
 NEWBORN_ANSWERS = {
@@ -35,9 +39,13 @@ def start_newborn_in_words(w, text: str) -> None:
 def answer_question(w, card) -> None:
     qid = card.get_attribute("data-question-id")
     date_input = card.locator("input[type=date]")
+    boxes = card.locator("input[type=checkbox]")
     before = w.bot_messages().count()
     if date_input.count():
         date_input.fill((date.today() - timedelta(days=10)).isoformat())
+        card.get_by_role("button", name="确定").click()
+    elif boxes.count():  # several may apply: the first, then 确定
+        boxes.first.check()
         card.get_by_role("button", name="确定").click()
     else:
         wanted = NEWBORN_ANSWERS.get(qid)
@@ -61,7 +69,27 @@ def edit_phone_on_the_form(w, phone: str) -> None:
     expect(field.locator(".yjs-field-value")).to_have_text(masked)
 
 
-def fill_or_confirm(w, edited: list) -> None:
+def fresh_id_number(rng: random.Random = random.Random()) -> str:
+    """A valid ID number no other test uses: "the same person filing twice" is one test's person."""
+    first = f"370102{rng.randint(1960, 1999)}0{rng.randint(1, 9)}{rng.randint(10, 28)}{rng.randint(100, 999)}"
+    return first + id_number_check_char(first)
+
+
+def typed_value(catalogue, id_number: str):
+    """What a person types for the form field a label names (conversation tests' values), with
+    their own ID number."""
+    by_label = {f.label: f for f in catalogue.fields.values()}
+
+    def value(label: str) -> str:
+        definition = by_label.get(label)
+        if definition is None:
+            return "无"
+        return id_number if definition.type == "id_number" else value_for(definition)
+
+    return value
+
+
+def fill_or_confirm(w, edited: list, typed=None) -> None:
     last = w.last_bot()
     buttons = last.get_by_role("button")
     titles = buttons.all_inner_texts()
@@ -74,20 +102,24 @@ def fill_or_confirm(w, edited: list) -> None:
     if titles:  # a field with fixed choices (性别: 男/女)
         return w.press(titles[0])
     label = re.search(r"“(.+?)”", last.inner_text())
+    if typed is not None and label:
+        return w.say(typed(label.group(1)))
     value = next((v for k, v in FIELD_VALUES.items() if label and k in label.group(1)), "无")
     w.say(value)
 
 
-def to_receipt(w) -> None:
-    """Answer every question with the newborn answers (or the first option), fill or confirm
-    the form, consent: until the receipt card shows."""
+def to_receipt(w, typed=None, until=None) -> None:
+    """Answer every question with the newborn answers (or the first option), fill (`typed`:
+    label -> value) or confirm the form, consent: until the receipt card shows, or until
+    `until(w)` is true."""
     edited: list = [True]  # no detour to edit the form
+    done = until or (lambda page: page.cards("receipt").count())
     for _ in range(40):
-        if w.cards("receipt").count():
+        if done(w):
             return
         card = w.last_bot().locator(".yjs-card-question")
         if card.count():
             answer_question(w, card)
         else:
-            fill_or_confirm(w, edited)
-    raise AssertionError("no receipt after 40 steps")
+            fill_or_confirm(w, edited, typed)
+    raise AssertionError("not there after 40 steps")

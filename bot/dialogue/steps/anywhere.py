@@ -105,6 +105,9 @@ async def status(ctx: Context) -> None:
             "reference": getattr(report, "receipt_no", None) or reference,
             "status": ctx.cat.label("application_status", state),
         })
+    # Then what we were waiting for, like after any detour: a screen retires the controls of
+    # earlier turns, so the rating's stars (or the question's options) must be offered again.
+    await resume(ctx)
 
 
 def routed_if_need(otherwise):

@@ -26,6 +26,7 @@
         reset: () => this.confirmNewConversation(),
         retry: () => this.retry(),
         draft: (text) => this.store.write('draft', text),
+        typing: (keyboardOpen) => this.panel.keepInView(this.actionIn(this.turn), keyboardOpen),
       });
       this.holding = new P.handoff.Holding();
       this.cardContext = {
@@ -40,6 +41,10 @@
       this.renderHistory();
       if (this.store.read('open', false)) this.open(false);
       window.addEventListener('online', () => this.transport.retryNow());
+      // The same conversation open in another tab went on: show it here too, its controls current.
+      window.addEventListener('storage', (event) => {
+        if (!this.busy && this.store.changedElsewhere(event, 'history')) this.renderHistory();
+      });
       this.stream = new P.Stream(config.portalUrl, (message) => this.onPushed(message));
       this.stream.open(this.store.session, this.store.read('pushedAfter', 0));
       this.catchUp();
@@ -60,14 +65,23 @@
         return;  // offline: what this page shows is all we know
       }
       const messages = Array.isArray(current.messages) ? current.messages : [];
-      const bots = this.store.history().filter((e) => e.who === 'bot' && !(e.msg || {}).id);
-      const shownLast = bots.length ? (bots[bots.length - 1].msg || {}).text || '' : '';
-      const serverLast = messages.length ? messages[messages.length - 1].text || '' : '';
-      if (!messages.length || serverLast === shownLast) return;
+      // The whole last turn, not just its last words: after an answer changed elsewhere the
+      // same question can come back, with what changed said before it.
+      const texts = (list) => JSON.stringify(list.map((m) => String((m || {}).text || '')));
+      if (!messages.length || texts(messages) === texts(this.lastTurnShown())) return;
       const entries = [{ who: 'turn' }].concat(messages.map((m) => ({ who: 'bot', msg: m })));
       this.store.append(entries);
       this.showNewTurn(entries, true);
       this.panel.setStatus(S.restored, false);
+    }
+
+    /* The bot's messages of the last turn this page keeps (not the pushed ones, which are not
+     * replies), as the server keeps its last reply. */
+    lastTurnShown() {
+      const history = this.store.history();
+      let start = history.length;
+      while (start > 0 && history[start - 1].who === 'bot') start -= 1;
+      return history.slice(start).map((e) => e.msg || {}).filter((m) => !m.id);
     }
 
     /* A message that was not a reply: shown and kept like one, once. */
@@ -97,7 +111,12 @@
       this.panel.retire(past);
       this.turn = turn.filter(Boolean);
       this.collapseAllButLast(this.turn);
-      window.requestAnimationFrame(() => this.panel.showTurn(this.turn[0], this.actionIn(this.turn)));
+      // After a reload the styles may still be on their way: the current step is shown once
+      // they are (a turn caught up from the server meanwhile is this.turn by then).
+      this.panel.styled.then(() => window.requestAnimationFrame(() => {
+        this.panel.place(true);
+        this.panel.showTurn(this.turn[0], this.actionIn(this.turn));
+      }));
     }
 
     /* A new turn on screen: older controls retired, long cards folded, the next step in view. */
@@ -121,10 +140,12 @@
       if (folds.length >= 2) folds.forEach((fold) => { fold.open = false; });
     }
 
-    /* Where the person acts next: the newest question card, else the newest message with controls. */
+    /* Where the person acts next: the newest question card, else the turn's last message (its
+     * buttons, or the words asking for a value to type). Not any earlier message with controls:
+     * the folded form's 修改 buttons are not the next step, the field asked for below it is. */
     actionIn(nodes) {
       for (let i = nodes.length - 1; i >= 0; i -= 1) {
-        if (nodes[i].querySelector('.yjs-card-question, button:not([disabled]), input, select')) return nodes[i];
+        if (nodes[i].querySelector('.yjs-card-question')) return nodes[i];
       }
       return nodes[nodes.length - 1] || null;
     }
@@ -236,6 +257,8 @@
     setLargeText(on) {
       this.panel.setLargeText(on);
       this.store.write('largeText', !!on);
+      // Everything grew or shrank: the current step back in view.
+      if (this.panel.isOpen) this.panel.showTurn(this.turn[0], this.actionIn(this.turn));
     }
 
     newConversation() {

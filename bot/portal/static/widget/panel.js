@@ -7,15 +7,23 @@
   const S = W.parts.strings;
   const MAX_DESKTOP_HEIGHT = 760;
   const MIN_HEIGHT = 200;
+  const MIN_ROOM = 0.6;  // on a phone the chat gets at least this share of the screen's height
+  const KEYBOARD_RATIO = 0.75;  // a view this much shorter than the tallest seen: the keyboard is open
 
   class Panel {
     constructor(config, on) {
       this.avoid = config.avoid || '';
-      this.on = on;  // {submit(text), action(payload, title), open(), close(), largeText(on), reset(), retry(), draft(text)}
+      this.on = on;  // {submit(text), action(payload, title), open(), close(), largeText(on), reset(), retry(), draft(text), typing(keyboardOpen)}
       this.composing = false;
       this.host = h('div', { attrs: { id: 'yjs-widget' } });
       const shadow = this.host.attachShadow({ mode: 'open' });
-      shadow.appendChild(h('link', { attrs: { rel: 'stylesheet', href: config.base + 'widget.css' } }));
+      const styles = h('link', { attrs: { rel: 'stylesheet', href: config.base + 'widget.css' } });
+      // Until its styles arrive the log is not a scrolling box: nothing can be scrolled into view.
+      this.styled = new Promise((resolve) => {
+        styles.addEventListener('load', resolve);
+        styles.addEventListener('error', resolve);
+      });
+      shadow.appendChild(styles);
       this.root = h('div', { class: 'yjs-root' });
       shadow.appendChild(this.root);
       this.build();
@@ -70,35 +78,70 @@
       [header, this.log, this.announcer, this.thinking, this.status, this.confirmBox, toolbar, composer]);
       this.root.appendChild(this.panel);
       this.root.appendChild(this.bubble);
-      this.fit = () => this.place();
-      window.addEventListener('resize', this.fit);
-      window.addEventListener('scroll', this.fit, { passive: true });
-      if (window.visualViewport) window.visualViewport.addEventListener('resize', this.fit);
+      this.tallest = { width: 0, height: 0 };
+      this.keyboardOpen = false;
+      const settle = () => this.place(true);
+      window.addEventListener('resize', settle);
+      window.addEventListener('scroll', () => this.place(false), { passive: true });
+      if (window.visualViewport) window.visualViewport.addEventListener('resize', settle);
     }
 
     /* Where the panel may be: below the host page's own controls that must stay visible
      * (data-avoid="#login, #large-text"), and, on a phone with the keyboard open, exactly the
-     * visible area above the keyboard, so that the question stays in view while typing. */
-    place() {
+     * visible area above the keyboard, so that the question stays in view while typing.
+     * `settle`: the panel opened, the text size or the window changed (not the person scrolling
+     * the page). On a phone the room below those controls can be a strip (at 360 px in large
+     * text it was one line of chat), so then the page is scrolled until the controls are at the
+     * top; never while the person scrolls, or they could not reach the controls. */
+    place(settle) {
       if (this.panel.hidden) return;
       const view = window.visualViewport;
       const viewTop = view ? view.offsetTop : 0;
       const viewHeight = view ? view.height : window.innerHeight;
       const narrow = window.innerWidth <= 520;
       const margin = narrow ? 0 : 20;
-      const keyboardOpen = narrow && viewHeight < window.innerHeight * 0.75;
+      // The keyboard shrinks the visual viewport (or the window, where the browser resizes the
+      // page for it): measured against the tallest view seen at this width.
+      if (this.tallest.width !== window.innerWidth) this.tallest = { width: window.innerWidth, height: 0 };
+      this.tallest.height = Math.max(this.tallest.height, viewHeight);
+      const keyboardOpen = narrow && viewHeight < this.tallest.height * KEYBOARD_RATIO;
+      const bottom = viewTop + viewHeight - margin;
       let top = viewTop + margin;
       if (this.avoid && !keyboardOpen) {
-        document.querySelectorAll(this.avoid).forEach((el) => {
-          const box = el.getBoundingClientRect();
-          if (box.height && box.bottom > viewTop && box.top < viewTop + viewHeight / 2) top = Math.max(top, box.bottom + 8);
-        });
+        let controls = this.avoided(viewTop, viewHeight);
+        if (controls && narrow && settle && controls.top > viewTop + 1) {
+          window.scrollBy(0, controls.top - viewTop);
+          controls = this.avoided(viewTop, viewHeight);
+        }
+        if (controls) top = Math.max(top, controls.bottom + 8);
+        // Still a strip (a page too short to scroll, controls taller than the screen): a chat
+        // nobody can use helps less than covering the controls, which close (×) uncovers.
+        if (narrow && settle && bottom - top < viewHeight * MIN_ROOM) top = bottom - viewHeight * MIN_ROOM;
       }
-      const bottom = viewTop + viewHeight - margin;
       if (!narrow) top = Math.max(top, bottom - MAX_DESKTOP_HEIGHT);
-      this.panel.style.top = top + 'px';
-      this.panel.style.bottom = 'auto';
-      this.panel.style.height = Math.max(MIN_HEIGHT, bottom - top) + 'px';
+      this.keepingTheEnd(() => {
+        // While typing on a phone the toolbar steps aside: the question needs the room.
+        this.root.classList.toggle('yjs-typing', keyboardOpen);
+        this.panel.style.top = top + 'px';
+        this.panel.style.bottom = 'auto';
+        this.panel.style.height = Math.max(MIN_HEIGHT, bottom - top) + 'px';
+      });
+      if (keyboardOpen !== this.keyboardOpen) {
+        this.keyboardOpen = keyboardOpen;
+        this.on.typing(keyboardOpen);
+      }
+    }
+
+    /* The page's own controls in the top half of the view: their top and bottom, or null. */
+    avoided(viewTop, viewHeight) {
+      let found = null;
+      document.querySelectorAll(this.avoid).forEach((el) => {
+        const box = el.getBoundingClientRect();
+        if (!box.height || box.bottom <= viewTop || box.top >= viewTop + viewHeight / 2) return;
+        found = found ? { top: Math.min(found.top, box.top), bottom: Math.max(found.bottom, box.bottom) }
+          : { top: box.top, bottom: box.bottom };
+      });
+      return found;
     }
 
     wireInput() {
@@ -125,7 +168,7 @@
       this.panel.hidden = false;
       this.root.classList.add('yjs-open');
       this.bubble.setAttribute('aria-expanded', 'true');
-      this.place();
+      this.place(true);
       if (focus) this.input.focus();
     }
 
@@ -140,6 +183,7 @@
       this.large = !!on;
       this.root.classList.toggle('yjs-large', this.large);
       this.largeButton.setAttribute('aria-pressed', String(this.large));
+      this.place(true);  // the page's own controls may have grown with it
     }
 
     clear() { this.log.textContent = ''; }
@@ -176,15 +220,39 @@
       const log = this.log;
       const turnHeight = log.scrollHeight - first.offsetTop;
       if (action && turnHeight > log.clientHeight) {
-        log.scrollTop = Math.max(0, action.offsetTop + action.offsetHeight - log.clientHeight + 8);
+        // Typing on a phone with a question taller than the room left: its words, not its buttons.
+        const wordsFirst = this.keyboardOpen && action.offsetHeight + 16 > log.clientHeight;
+        log.scrollTop = Math.max(0, wordsFirst ? action.offsetTop - 8
+          : action.offsetTop + action.offsetHeight - log.clientHeight + 8);
       } else {
         log.scrollTop = Math.min(first.offsetTop - 8, log.scrollHeight - log.clientHeight);
       }
     }
 
+    /* The next thing to do wholly in view; taller than the log, its start (the question's words)
+     * when `startFirst` (the person is typing an answer), else its end (where the buttons are). */
+    keepInView(node, startFirst) {
+      if (!node) return;
+      const log = this.log;
+      const top = node.offsetTop - 8;
+      const bottom = node.offsetTop + node.offsetHeight + 8;
+      if (bottom - top > log.clientHeight) log.scrollTop = startFirst ? top : bottom - log.clientHeight;
+      else if (bottom > log.scrollTop + log.clientHeight) log.scrollTop = bottom - log.clientHeight;
+      else if (top < log.scrollTop) log.scrollTop = top;
+    }
+
     scrollToEnd() { this.log.scrollTop = this.log.scrollHeight; }
 
-    setThinking(on) { this.thinking.hidden = !on; }
+    setThinking(on) { this.keepingTheEnd(() => { this.thinking.hidden = !on; }); }
+
+    /* Lines below the log (正在回复, the status) take their height from it: what is at its end
+     * (the next thing to do) stays in view when they come and go. */
+    keepingTheEnd(change) {
+      const log = this.log;
+      const fromBottom = log.scrollHeight - log.scrollTop - log.clientHeight;
+      change();
+      log.scrollTop = log.scrollHeight - log.clientHeight - fromBottom;
+    }
 
     /* A question inside the panel (never a browser dialog): resolves true or false. */
     ask(text) {
@@ -203,9 +271,11 @@
     }
 
     setStatus(text, withRetry) {
-      this.status.hidden = !text;
-      this.statusText.textContent = text || '';
-      this.retryButton.hidden = !withRetry;
+      this.keepingTheEnd(() => {
+        this.status.hidden = !text;
+        this.statusText.textContent = text || '';
+        this.retryButton.hidden = !withRetry;
+      });
     }
   }
 

@@ -26,6 +26,9 @@
 
     set session(value) { this.write('session', value); }
 
+    /* Another tab of this site wrote `key` (the browser tells every other tab). */
+    changedElsewhere(event, key) { return event.key === this.prefix + key; }
+
     get sender() { return (this.session || {}).conversation_id || ''; }
 
     history() { return this.read('history', []); }

@@ -9,6 +9,11 @@
   class Unreachable extends Error {}
   class Cancelled extends Error {}
 
+  function messageId() {
+    if (window.crypto && window.crypto.randomUUID) return window.crypto.randomUUID().replace(/-/g, '');
+    return Date.now().toString(36) + Math.random().toString(36).slice(2, 12);
+  }
+
   class Transport {
     constructor(rasaUrl, onStatus, session) {
       this.url = rasaUrl + '/webhooks/rest/webhook';
@@ -48,8 +53,11 @@
     /* Stop any retry loop: a new conversation should not deliver the old one's message. */
     cancel() { this.generation += 1; this.retryNow(); }
 
-    async send(body) {
+    async send(message) {
       const generation = this.generation;
+      // One id for this message, the same on every retry: when the server took it but its reply
+      // was lost on the way, it answers the retry with that reply instead of taking it twice.
+      const body = Object.assign({ message_id: messageId() }, message);
       for (let attempt = 0; ; attempt += 1) {
         this.onStatus({ state: 'sending', attempt: attempt });
         try {
