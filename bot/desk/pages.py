@@ -4,9 +4,7 @@ SMS carries to a printable 一次性告知单 (`/n/<token>`, public: the notice 
 
 from __future__ import annotations
 
-import html
 import secrets
-from functools import cache
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,6 +14,7 @@ from sanic.response import HTTPResponse
 
 from bot.desk.auth import LOGIN_CSRF, clear_session, current, same, set_cookie, set_session
 from bot.desk.guided import notice_payload
+from bot.page_templates import PageTemplates
 
 bp = Blueprint("desk_pages")
 TEMPLATES = Path(__file__).with_name("templates")
@@ -31,16 +30,7 @@ HEADERS = {"Content-Security-Policy": CSP, "X-Content-Type-Options": "nosniff", 
 LOGIN_ERRORS = ("bad_credentials", "locked", "csrf", "missing")
 
 
-@cache
-def _template(name: str) -> str:
-    return (TEMPLATES / name).read_text(encoding="utf-8")
-
-
-def render(name: str, **values: str) -> str:
-    page = _template(name)
-    for key, value in values.items():
-        page = page.replace("{{" + key + "}}", html.escape(value, quote=True))
-    return page
+render = PageTemplates(TEMPLATES).render
 
 
 def _to(location: str) -> HTTPResponse:

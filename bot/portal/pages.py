@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import html
-from functools import cache
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -13,6 +11,7 @@ from sanic.response import HTTPResponse
 from bot import clock
 from bot.catalogue.catalogue import Catalogue
 from bot.engine.wording import date_text
+from bot.page_templates import PageTemplates
 from bot.settings import Settings
 
 bp = Blueprint("pages")
@@ -39,17 +38,7 @@ def content_security_policy(settings: Settings) -> str:
     ])
 
 
-@cache
-def _template(name: str) -> str:
-    return (TEMPLATES / name).read_text(encoding="utf-8")
-
-
-def render(name: str, **values: str) -> str:
-    """`{{KEY}}` placeholders, attribute-escaped; templates hold all the page text."""
-    page = _template(name)
-    for key, value in values.items():
-        page = page.replace("{{" + key + "}}", html.escape(value, quote=True))
-    return page
+render = PageTemplates(TEMPLATES).render
 
 
 def page(request: Request, name: str, status: int = 200, **values: str) -> HTTPResponse:
