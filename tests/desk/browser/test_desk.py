@@ -197,6 +197,8 @@ def test_every_unmasked_view_is_in_the_supervisor_s_audit_log(desk_page, stack) 
     expect(board.page.locator("#audit-rows")).to_contain_text("start_guided")
     assert "13900006666" not in board.page.locator("#audit-rows").inner_text()
     # The agent shows the caller's number (they are about to call back): the supervisor sees that.
+    # "My conversations" is refreshed by the desk's polling, after the talk's own state.
+    expect(desk.page.locator("#mine li")).to_have_count(1)
     shown = desk.page.evaluate("""async () => {
         const csrf = document.querySelector('meta[name="desk-csrf"]').content;
         const id = document.querySelector('#mine li').dataset.conversationId;
