@@ -17,13 +17,15 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
-from bot import heap, reachable, runtime
+from bot import heap, legacy_files, reachable, runtime
+from bot.db import open_database
 from bot.dialogue.announcements import announce_delivered
 from bot.handoff import HandoffClient, OutboxWorker
 from bot.json_body import MAX_BYTES, BodyProblem, parse_json_object
 from bot.privacy import configure_logging
 from bot.profile import settings_or_exit
 from bot.retention import RetentionJob
+from bot.sealing import Sealer
 from bot.settings import Settings
 
 logger = logging.getLogger(__name__)
@@ -107,6 +109,8 @@ def main() -> None:
     settings = settings_or_exit()
     reachable.require(settings, database=True)
     configure_logging(settings.log_level)
+    # Before the outbox worker starts: an application an earlier release queued is delivered too.
+    legacy_files.move_in(settings.var_dir, open_database(settings.db_url, durable=True), Sealer.from_settings(settings))
     app = build_app(settings)
     app.run(host=settings.host, port=settings.action_port, workers=1, access_log=False, motd=False)
 
