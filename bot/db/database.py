@@ -32,6 +32,9 @@ _open_lock = threading.Lock()
 # free after a few. Other processes still meet at SQLite's own lock.
 _sqlite_writers: Dict[str, threading.Lock] = {}
 _sqlite_writers_lock = threading.Lock()
+# A writer queued behind this long is failed like one past SQLite's busy timeout (the caller
+# answers politely) rather than left waiting.
+WRITER_QUEUE_S = 30.0
 
 
 def open_database(url: str, durable: bool = False) -> Database:
@@ -74,8 +77,12 @@ class Database:
         """Run `work` in one transaction (a writer's takes the write lock first on SQLite)."""
         try:
             if writer and self._writer_lock is not None:
-                with self._writer_lock:
+                if not self._writer_lock.acquire(timeout=WRITER_QUEUE_S):
+                    raise OperationalError("waiting for this process's other writers", None, Exception("timeout"))
+                try:
                     return self._transaction(work, writer)
+                finally:
+                    self._writer_lock.release()
             return self._transaction(work, writer)
         except IntegrityError:
             raise  # a constraint the caller expects to meet now and then (a duplicate key)
