@@ -1,20 +1,13 @@
 /* `bundle`: the bundle summary once the questionnaire is complete, item by item. */
 const S = require('../../strings');
+const card = require('../../lib/card');
 const { fmt } = require('../../lib/format');
 const { summaryFacts, itemFacts } = require('../../lib/summary');
 const notices = require('../../lib/notices');
 
 Component({
-  properties: {
-    custom: { type: Object, value: {} },
-  },
+  behaviors: [card],
   data: { S: S, facts: '', count: '', items: [] },
-  observers: {
-    custom(custom) { this.build(custom); },
-  },
-  lifetimes: {
-    attached() { this.build(this.data.custom); },
-  },
   methods: {
     build(custom) {
       const c = custom || {};

@@ -1,6 +1,7 @@
 /* `form`: the one merged prefilled form; each value says where it came from, and any can be
  * changed (the change goes to the bot as a /correct_field payload). */
 const S = require('../../strings');
+const card = require('../../lib/card');
 const { fmt } = require('../../lib/format');
 const { payload } = require('../../lib/contract');
 
@@ -26,16 +27,8 @@ function fieldView(f) {
 }
 
 Component({
-  properties: {
-    custom: { type: Object, value: {} },
-  },
+  behaviors: [card],
   data: { S: S, ratio: '', fields: [], editing: '', draft: '' },
-  observers: {
-    custom(custom) { this.build(custom); },
-  },
-  lifetimes: {
-    attached() { this.build(this.data.custom); },
-  },
   methods: {
     build(custom) {
       const c = custom || {};

@@ -1,22 +1,17 @@
 /* `materials_notice`: the one-time notice grouped by status; what a person must bring can be ticked
  * off, and the full notice opens on its own page for copying or forwarding. */
 const S = require('../../strings');
+const card = require('../../lib/card');
 const { summaryFacts, summaryLine } = require('../../lib/summary');
 const { groups } = require('../../lib/materials');
 const notices = require('../../lib/notices');
 
 Component({
+  behaviors: [card],
   properties: {
-    custom: { type: Object, value: {} },
     full: { type: Boolean, value: false },  // on the notice page itself: no link to it
   },
   data: { S: S, line: '', facts: '', groups: [] },
-  observers: {
-    custom(custom) { this.build(custom); },
-  },
-  lifetimes: {
-    attached() { this.build(this.data.custom); },
-  },
   methods: {
     build(custom) {
       const c = custom || {};

@@ -1,6 +1,7 @@
 /* `question`: one questionnaire question with its progress, why it is asked, and a way to answer
  * for each kind (buttons, several boxes, a date picker, a number, or typed text). */
 const S = require('../../strings');
+const card = require('../../lib/card');
 const { fmt } = require('../../lib/format');
 const { payload } = require('../../lib/contract');
 
@@ -15,18 +16,12 @@ function progressOf(progress) {
 }
 
 Component({
+  behaviors: [card],
   properties: {
-    custom: { type: Object, value: {} },
     buttons: { type: Array, value: [] },  // the option buttons for single and yes/no questions
   },
   data: {
     S: S, progress: null, whyOpen: false, options: [], date: '', number: '', unitLine: '', multiError: false,
-  },
-  observers: {
-    custom(custom) { this.build(custom); },
-  },
-  lifetimes: {
-    attached() { this.build(this.data.custom); },
   },
   methods: {
     build(custom) {

@@ -1,17 +1,10 @@
 /* `application`: the receipt after hand-off, with its number to copy and the way to 我的办件. */
 const S = require('../../strings');
+const card = require('../../lib/card');
 
 Component({
-  properties: {
-    custom: { type: Object, value: {} },
-  },
+  behaviors: [card],
   data: { S: S, status: '', steps: [] },
-  observers: {
-    custom(custom) { this.build(custom); },
-  },
-  lifetimes: {
-    attached() { this.build(this.data.custom); },
-  },
   methods: {
     build(custom) {
       const c = custom || {};
