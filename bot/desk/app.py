@@ -33,7 +33,7 @@ def install(app: Sanic, settings: Settings) -> None:
         desk.dialogue = runtime.build_dialogue(settings, handoff=client, engine=engine)
         desk.delivery = runtime.delivery(desk.dialogue)
         desk.sms = gateway_from_settings(settings)
-        desk.watched = app.ctx.push_hub.watched
+        desk.presence = app.ctx.push_hub.presence
         app.ctx.desk_handoff = client
         await desk.start()
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
-from typing import Callable, Dict, List, Optional
+from typing import Callable, Dict, Optional
 
 from bot.db import Database
 from bot.desk.accounts import Accounts
@@ -46,7 +46,8 @@ class Desk:
         self.dialogue: Optional[Dialogue] = None
         self.delivery: Optional[Delivery] = None
         self.sms: Optional[SmsGateway] = None
-        self.watched: Callable[[], List[str]] = list  # conversations with an open widget stream here
+        # conversation -> when its widget last had a stream open on this process (bot/portal/conversation_stream.py)
+        self.presence: Callable[[], Dict[str, float]] = dict
         self._task: Optional[asyncio.Task] = None
 
     @property
@@ -75,7 +76,7 @@ class Desk:
             await asyncio.sleep(JANITOR_S)
             rounds += 1
             try:
-                await self.queue.seen(self.watched())
+                await self.queue.seen(self.presence())
                 await requeue_lost(self)
                 await tell_nobody_online(self)
                 if rounds % REVISIT_EVERY == 1:

@@ -152,10 +152,19 @@ class DeskQueue:
         query = select(_h.agent_id, func.count()).where(_h.state == "taken").group_by(_h.agent_id)
         return await self.db.run(lambda conn: {a: int(n) for a, n in conn.execute(query)})
 
-    async def seen(self, conversation_ids: List[str]) -> None:
-        """The people of these conversations have the widget open (their stream is connected)."""
-        if not conversation_ids:
+    async def seen(self, seen_at: Dict[str, float]) -> None:
+        """The people of these conversations had the widget open (its stream connected) at these
+        times; a time never moves a row's back (another process may have seen the person later)."""
+        if not seen_at:
             return
-        await self.db.run(lambda conn: conn.execute(
-            desk_handoffs.update().where(_h.conversation_id.in_(conversation_ids), _h.state.in_(OPEN))
-            .values(citizen_seen_at=self.clock())), writer=True)
+        by_time: Dict[float, List[str]] = {}
+        for conversation_id, at in seen_at.items():
+            by_time.setdefault(at, []).append(conversation_id)
+
+        def write(conn: Connection) -> None:
+            for at, ids in by_time.items():
+                conn.execute(desk_handoffs.update().where(
+                    _h.conversation_id.in_(ids), _h.state.in_(OPEN),
+                    _h.citizen_seen_at.is_(None) | (_h.citizen_seen_at < at)).values(citizen_seen_at=at))
+
+        await self.db.run(write, writer=True)

@@ -13,8 +13,9 @@ import asyncio
 import json
 import logging
 import re
+import time
 from collections import deque
-from typing import Deque, Dict, List, Optional, Set
+from typing import Callable, Deque, Dict, List, Optional, Set
 
 from sanic import Blueprint, Request, response
 from sanic.response import HTTPResponse
@@ -30,15 +31,21 @@ KEEPALIVE_S = 15.0  # proxies close idle connections; a comment line keeps them 
 # Rows written by other processes may commit out of id order (PostgreSQL sequences): each
 # poll looks back this many ids, and a stream never sends one id twice.
 LOOK_BACK = 50
+# A stream that closed is still reported this long with the time it closed: a person who presses
+# 转人工 and closes the page before the desk's next look is recorded as seen, then as gone.
+CLOSED_KEPT_S = 60.0
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 
 
 class PushHub:
-    def __init__(self, store: ConversationStore, poll_s: float = POLL_S) -> None:
+    def __init__(self, store: ConversationStore, poll_s: float = POLL_S,
+                 clock: Callable[[], float] = time.time) -> None:
         self.store = store
         self.poll_s = poll_s
+        self.clock = clock
         self.cursor = 0
         self._streams: Dict[str, Set[asyncio.Queue]] = {}
+        self._closed: Dict[str, float] = {}  # conversation -> when its last stream here closed
         self._task: Optional[asyncio.Task] = None
 
     async def start(self) -> None:
@@ -50,9 +57,14 @@ class PushHub:
             self._task.cancel()
             self._task = None
 
-    def watched(self) -> List[str]:
-        """Conversations with a stream open on this process (a widget is open there)."""
-        return list(self._streams)
+    def presence(self) -> Dict[str, float]:
+        """When each conversation last had a widget open on this process: now for an open stream,
+        the moment it closed for one closed in the last CLOSED_KEPT_S."""
+        now = self.clock()
+        self._closed = {c: t for c, t in self._closed.items() if t >= now - CLOSED_KEPT_S}
+        seen = dict(self._closed)
+        seen.update((conversation_id, now) for conversation_id in self._streams)
+        return seen
 
     def subscribe(self, conversation_id: str) -> asyncio.Queue:
         queue: asyncio.Queue = asyncio.Queue(maxsize=200)
@@ -65,6 +77,7 @@ class PushHub:
             streams.discard(queue)
             if not streams:
                 del self._streams[conversation_id]
+                self._closed[conversation_id] = self.clock()
 
     async def _run(self) -> None:
         while True:
