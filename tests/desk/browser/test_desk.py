@@ -24,8 +24,10 @@ from tests.portal.flows import answer_question, start_newborn_in_words
 
 pytestmark = pytest.mark.browser
 
-QUEUE_WITHIN_MS = 2_000  # 转人工 in the widget appears on the desk within 2 s
-MESSAGE_WITHIN_MS = 1_000  # messages arrive both ways within 1 s
+# That they arrive, not how fast: the 2 s and 1 s targets are measured in bench/desk.py (a timed
+# test on a shared machine fails for the machine's load, not for the product).
+QUEUE_WITHIN_MS = 10_000  # 转人工 in the widget appears on the desk
+MESSAGE_WITHIN_MS = 10_000  # messages arrive both ways
 CALLER = "13800001234"
 
 
@@ -251,7 +253,7 @@ def test_a_citizen_who_leaves_is_shown_as_gone_on_the_desk(open_widget, desk_pag
     w, sender, _ = _citizen_waiting(open_widget, stack)
     row = desk.queue_row(sender)
     expect(row).to_be_visible()
-    expect(row).not_to_contain_text("已离开", timeout=3_000)
+    expect(row).not_to_contain_text("已离开")
     w.page.close()
     expect(row.locator(".badge.warn")).to_have_text("已离开", timeout=20_000)
 
