@@ -35,7 +35,8 @@ class Settings(BaseSettings):
     # Fernet keys that seal personal data at rest, comma-separated; the first seals, all open
     # (rotation: put a new key first, then `python -m bot privacy rekey`).
     data_keys: str = ""
-    # Browser origins allowed to call the chat from another origin (besides the portal's own).
+    # Other sites that embed the widget: browser origins allowed to call the chat and to read their
+    # own conversation on the portal (its event stream and current step), besides the portal's own.
     cors_origins: str = ""
     # Session tokens live this long; a conversation idle longer starts afresh, personal data
     # gone (bot/dialogue/handler.py); transcripts are anonymised after retention_days.

@@ -81,7 +81,10 @@ def model() -> Path:
 
 @pytest.fixture(scope="session")
 def embedded_stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Stack]:
-    settings = stack_settings(tmp_path_factory.mktemp("stack-var"))
+    # The chat and the portal also serve a page of another site that embeds the widget
+    # (tests/portal/test_widget_pushed.py: host_site).
+    host_site = f"http://127.0.0.1:{free_port()}"
+    settings = stack_settings(tmp_path_factory.mktemp("stack-var"), cors_origins=host_site)
     running = Stack(settings, model)
     running.start()
     yield running

@@ -105,17 +105,27 @@ def _after(request: Request) -> int:
     return int(raw) if raw.isdigit() and len(raw) < 19 else 0
 
 
+def _cors(request: Request) -> Dict[str, str]:
+    """A widget on another site's page (an origin the chat allows, settings.cors_origins) reads its
+    own conversation here too; the session token in the query is the credential, never a cookie."""
+    origin = request.headers.get("origin", "")
+    if origin and origin in request.app.ctx.settings.allowed_origins:
+        return {"Access-Control-Allow-Origin": origin, "Vary": "Origin"}
+    return {"Vary": "Origin"}
+
+
 def _refused(request: Request, conversation_id: str) -> Optional[HTTPResponse]:
     """Both routes need the conversation's own session token (`?session=`: EventSource sends
     no headers); None when the request may go on."""
     if not _CONVERSATION_ID.match(conversation_id):
-        return response.json({"error": "invalid_conversation_id", "message": "not a conversation id"}, status=400)
+        return response.json({"error": "invalid_conversation_id", "message": "not a conversation id"}, status=400,
+                             headers=_cors(request))
     try:
         request.app.ctx.sessions.check(request.args.get("session"), conversation_id)
     except SessionProblem as problem:
         status = 403 if problem.code == "session_mismatch" else 401
         return response.json({"error": problem.code, "message": "this conversation needs its own session"},
-                             status=status)
+                             status=status, headers=_cors(request))
     return None
 
 
@@ -125,11 +135,12 @@ async def current(request: Request, conversation_id: str) -> HTTPResponse:
     if refused is not None:
         return refused
     found = await request.app.ctx.push_hub.store.find(conversation_id)
+    headers = {"Cache-Control": "no-store", **_cors(request)}
     if found is None:
-        return response.json({"turn": 0, "messages": []})
+        return response.json({"turn": 0, "messages": []}, headers=headers)
     messages = [{k: v for k, v in say.items() if v} for say in found.last_reply or []]
     return response.json({"turn": found.turn, "stage": found.state.stage.value, "messages": messages},
-                         headers={"Cache-Control": "no-store"})
+                         headers=headers)
 
 
 @bp.get("/api/v1/conversations/<conversation_id>/stream")
@@ -143,7 +154,8 @@ async def stream(request: Request, conversation_id: str) -> Optional[HTTPRespons
     try:
         caught_up: List[Line] = await hub.store.pushed_after(conversation_id, _after(request))
         out = await request.respond(content_type="text/event-stream; charset=utf-8",
-                                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+                                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no",
+                                             **_cors(request)})
         await out.send(": connected\n\n")
         for line in caught_up:
             await out.send(_event(line))

@@ -1,14 +1,25 @@
 """Messages the person did not ask for reach the open widget: a queued application delivered
-later shows its final receipt number (the whole stack, in headless Chromium)."""
+later shows its final receipt number; an agent's words reach a widget on another site's page (the
+whole stack, in headless Chromium)."""
 
 from __future__ import annotations
 
 import re
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Iterator
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import expect
 
+from bot.db import Database
+from bot.dialogue.delivery import Delivery
+from bot.dialogue.store import ConversationStore
+from bot.sealing import Sealer
+from bot.secrets import with_secrets
 from tests.portal.flows import to_receipt
+from tests.support.aio import run
 
 pytestmark = pytest.mark.browser
 
@@ -40,3 +51,50 @@ def test_a_queued_application_delivered_later_is_announced_in_the_open_widget(op
     expect(w.page.locator(".yjs-log")).to_contain_text(RECEIPT)
     assert w.page.locator(".yjs-log").inner_text().count("已正式提交") == 1
     assert not w.errors and not w.csp_violations()
+
+
+@pytest.fixture
+def host_site(stack) -> Iterator[str]:
+    """Another site's page with the widget's one script tag, at the origin the stack allows."""
+    origin = stack.settings.cors_origins
+    page = ("<!doctype html><html lang=zh-CN><title>某某市政府网站</title><h1>某某市政府网站</h1>"
+            f'<script src="{stack.settings.portal_url}/static/widget/widget.js" '
+            f'data-rasa-url="{stack.settings.rasa_url}" defer></script>').encode()
+
+    class Page(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.end_headers()
+            self.wfile.write(page)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", urlsplit(origin).port), Page)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield origin
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _push(stack, conversation_id: str, text: str) -> None:
+    """As the desk or an action server does: a line of the transcript the person did not ask for."""
+    store = ConversationStore(Database(stack.settings.db_url), Sealer.from_settings(with_secrets(stack.settings)))
+    assert run(Delivery(store).push(conversation_id, [{"text": text}], speaker="agent"))
+
+
+def test_words_pushed_later_reach_a_widget_on_another_sites_page(open_widget, stack, host_site):
+    w = open_widget(host_site).goto().open()
+    w.press("浏览服务目录")
+    expect(w.last_bot().get_by_role("button").first).to_be_visible()
+    sender = w.page.evaluate("window.YJSWidget.chat.store.sender")
+    _push(stack, sender, "您好，我是工作人员，材料清单我帮您核对过了。")
+    expect(w.page.locator(".yjs-log > .yjs-pushed")).to_contain_text("材料清单我帮您核对过了", timeout=15_000)
+    # and a reload on that page shows where the conversation stands (read from the portal too)
+    w.page.reload()
+    w.open()
+    expect(w.page.locator(".yjs-log")).to_contain_text("材料清单我帮您核对过了")
+    assert not w.errors

@@ -51,6 +51,15 @@ def test_cors_allows_the_portal_and_nobody_else(stack) -> None:
     assert (allowed(portal), allowed("https://evil.example")) == (portal, "")
 
 
+def test_a_conversation_s_own_reads_on_the_portal_answer_allowed_sites_and_nobody_else(stack) -> None:
+    def allowed(origin: str) -> str:
+        url = f"{stack.settings.portal_url}/api/v1/conversations/web-x/current?session=x"
+        return request(url, "GET", headers={"Origin": origin})[2].get("access-control-allow-origin", "")
+
+    site = stack.settings.cors_origins  # another site embedding the widget, as configured
+    assert (allowed(site), allowed("https://evil.example")) == (site, "")
+
+
 def test_the_generated_secrets_are_readable_by_their_owner_only(stack) -> None:
     mode = stat.S_IMODE(os.stat(stack.settings.var_dir / "secrets.json").st_mode)
     assert mode == 0o600
