@@ -74,6 +74,9 @@ class Settings(BaseSettings):
     # The agent desk (bot/desk): an agent whose desk page stops polling this long (a closed
     # tab) loses the conversations they hold back to the queue.
     desk_agent_timeout_s: float = Field(30.0, gt=0)
+    # The widget's event stream says "alive" this often; a widget that hears nothing for 2.5 times
+    # as long opens a new one (a connection a proxy or a phone network dropped without a word).
+    stream_keepalive_s: float = Field(15.0, gt=0)
     # SMS to callers (bot/sms): a real gateway's URL and key; empty URL = the local stand-in.
     sms_url: str = ""
     sms_key: str = ""  # a secret: required with a real gateway (bot/profile.py)

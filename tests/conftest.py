@@ -84,7 +84,8 @@ def embedded_stack(model: Path, tmp_path_factory: pytest.TempPathFactory) -> Ite
     # The chat and the portal also serve a page of another site that embeds the widget
     # (tests/portal/test_widget_pushed.py: host_site).
     host_site = f"http://127.0.0.1:{free_port()}"
-    settings = stack_settings(tmp_path_factory.mktemp("stack-var"), cors_origins=host_site)
+    # stream_keepalive_s: a widget whose event stream went silent notices within seconds, not 37 s.
+    settings = stack_settings(tmp_path_factory.mktemp("stack-var"), cors_origins=host_site, stream_keepalive_s=1.0)
     running = Stack(settings, model)
     running.start()
     yield running

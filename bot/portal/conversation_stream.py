@@ -27,7 +27,6 @@ logger = logging.getLogger(__name__)
 bp = Blueprint("conversation_stream")
 
 POLL_S = 0.4  # a pushed message shows in the widget within about this long
-KEEPALIVE_S = 15.0  # proxies close idle connections; a comment line keeps them open
 # Rows written by other processes may commit out of id order (PostgreSQL sequences): each
 # poll looks back this many ids, and a stream never sends one id twice.
 LOOK_BACK = 50
@@ -100,6 +99,12 @@ def _event(line: Line) -> str:
     return f"id: {line.id}\nevent: message\ndata: {json.dumps(line.message(), ensure_ascii=False)}\n\n"
 
 
+def _alive(every_s: float) -> str:
+    """Keeps proxies from closing an idle stream, and tells the widget how often to expect it: one
+    that stops hearing it reopens the stream (bot/portal/static/widget/stream.js)."""
+    return f"event: alive\ndata: {json.dumps({'every_s': every_s})}\n\n"
+
+
 def _after(request: Request) -> int:
     raw = request.headers.get("last-event-id") or request.args.get("after") or "0"
     return int(raw) if raw.isdigit() and len(raw) < 19 else 0
@@ -156,15 +161,16 @@ async def stream(request: Request, conversation_id: str) -> Optional[HTTPRespons
         out = await request.respond(content_type="text/event-stream; charset=utf-8",
                                     headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no",
                                              **_cors(request)})
-        await out.send(": connected\n\n")
+        every_s = request.app.ctx.settings.stream_keepalive_s
+        await out.send(": connected\n\n" + _alive(every_s))
         for line in caught_up:
             await out.send(_event(line))
             sent.append(line.id)
         while True:
             try:
-                line = await asyncio.wait_for(queue.get(), KEEPALIVE_S)
+                line = await asyncio.wait_for(queue.get(), every_s)
             except TimeoutError:
-                await out.send(": keepalive\n\n")
+                await out.send(_alive(every_s))
                 continue
             if line.id not in sent and line.id > _after(request):
                 await out.send(_event(line))

@@ -40,9 +40,12 @@ def test_a_pushed_message_streams_through_nginx_at_once(cluster) -> None:
     stream = connection.getresponse()
 
     def read() -> None:
+        kind = ""
         for raw in stream:
             line = raw.decode("utf-8").strip()
-            if line.startswith("data: "):
+            if line.startswith("event: "):
+                kind = line[7:]
+            if line.startswith("data: ") and kind == "message":  # not the regular "alive"
                 events.append(json.loads(line[6:]))
                 return
 
