@@ -93,8 +93,8 @@ def build_app(settings: Settings) -> Sanic:
         logger.info("action server ready: %d bundles", len(dialogue.services.engine.catalogue.bundles))
 
     @app.after_server_start
-    async def settle_heap(_app: Sanic, _loop) -> None:
-        heap.settle()
+    async def settle_heap(_app: Sanic, loop) -> None:
+        heap.settle_once_serving(loop)
 
     @app.after_server_stop
     async def stop_services(app: Sanic, _loop) -> None:

@@ -118,9 +118,9 @@ class RestInput(InputChannel):
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
 
         @hook.listener("after_server_start")
-        async def settle_heap(_app: Any, _loop: Any) -> None:
+        async def settle_heap(_app: Any, loop: Any) -> None:
             # Rasa loads the model before the server starts; from here on the heap is per-turn.
-            heap.settle()
+            heap.settle_once_serving(loop)
 
         @hook.route("/", methods=["GET"])
         async def health(_: Request) -> HTTPResponse:

@@ -70,8 +70,8 @@ def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = N
         await app.ctx.chat_proxy.close()
 
     @app.after_server_start
-    async def settle_heap(_app: Sanic, _loop) -> None:
-        heap.settle()
+    async def settle_heap(_app: Sanic, loop) -> None:
+        heap.settle_once_serving(loop)
 
     @app.after_server_start
     async def watch_rules(_app: Sanic, _loop) -> None:
