@@ -64,7 +64,9 @@ class WeChatInput(InputChannel):
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         hook = Blueprint("wechat_webhook", __name__)
 
-        @hook.listener("after_server_start")
+        # Before the server starts, not after: a SIGTERM during Sanic's after-start phase is lost
+        # (bot/heap.py settle_once_serving).
+        @hook.listener("before_server_start")
         async def start(_app: Any, _loop: Any) -> None:
             if self.reader is not None:
                 self.wechat = build_wechat(get_settings())
