@@ -31,8 +31,9 @@ POLL_S = 0.4  # a pushed message shows in the widget within about this long
 # poll looks back this many ids, and a stream never sends one id twice.
 LOOK_BACK = 50
 # A stream that closed is still reported this long with the time it closed: a person who presses
-# 转人工 and closes the page before the desk's next look is recorded as seen, then as gone.
-CLOSED_KEPT_S = 60.0
+# 转人工 and closes the page before the desk's next look (every second) is recorded as seen, then as
+# gone. Ten looks are plenty, and each closed stream costs every look an update meanwhile.
+CLOSED_KEPT_S = 10.0
 _CONVERSATION_ID = re.compile(r"^[A-Za-z0-9_.:@-]{1,128}$")
 
 
