@@ -17,7 +17,7 @@ from rasa_sdk.interfaces import ActionExecutionRejection, ActionNotFoundExceptio
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
-from bot import heap, legacy_files, reachable, runtime
+from bot import heap, legacy_files, reachable, runtime, stop_signals
 from bot.db import open_database
 from bot.dialogue.announcements import announce_delivered
 from bot.handoff import HandoffClient, OutboxWorker
@@ -39,6 +39,7 @@ def _error(code: str, status: int) -> HTTPResponse:
 
 def build_app(settings: Settings) -> Sanic:
     app = Sanic("actions", configure_logging=False)
+    stop_signals.stop_on_signals(app)  # first: a signal while the catalogue loads is kept
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.REQUEST_MAX_SIZE = MAX_ACTION_CALL_BYTES
     executor = ActionExecutor()
@@ -112,7 +113,7 @@ def main() -> None:
     # Before the outbox worker starts: an application an earlier release queued is delivered too.
     legacy_files.move_in(settings.var_dir, open_database(settings.db_url, durable=True), Sealer.from_settings(settings))
     app = build_app(settings)
-    app.run(host=settings.host, port=settings.action_port, workers=1, access_log=False, motd=False)
+    stop_signals.run(app, host=settings.host, port=settings.action_port, workers=1, access_log=False, motd=False)
 
 
 if __name__ == "__main__":

@@ -33,8 +33,6 @@ SETTLE_AFTER_S = 0.5
 
 
 def settle_once_serving(loop: asyncio.AbstractEventLoop) -> None:
-    """For a server's after-start listener: settle a moment later, once the server runs, not inside
-    the listener. Sanic 21.12 stops on SIGTERM by stopping the loop; a SIGTERM that arrives while
-    the after-start phase still runs (a collection of a large heap takes a while) only ends that
-    phase, and the process then serves for ever, deaf to further SIGTERMs."""
+    """For a server's after-start listener: settle a moment later, once the server runs, so that
+    the start-up phase stays short (a collection of a large heap takes a while)."""
     loop.call_later(SETTLE_AFTER_S, settle)

@@ -21,7 +21,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from bot import heap
+from bot import heap, stop_signals
 from bot.channels.inbound import CHANNELS, Inbound, MessageProblem, contract_message
 from bot.identity.provider import IdentityUnavailable, provider_from_settings
 from bot.json_body import BodyProblem, parse_json_object
@@ -116,6 +116,7 @@ class RestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
+        stop_signals.stop_on_signals(hook)  # Rasa runs Sanic's own handlers; ours take over
 
         @hook.listener("after_server_start")
         async def settle_heap(_app: Any, loop: Any) -> None:

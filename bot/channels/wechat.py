@@ -20,6 +20,7 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
+from bot import stop_signals
 from bot.channels.inbound import EMPTY, Inbound
 from bot.channels.rest import ContractCollector
 from bot.dialogue.store import ConversationStore, Mode
@@ -63,9 +64,8 @@ class WeChatInput(InputChannel):
 
     def blueprint(self, on_new_message: OnNewMessage) -> Blueprint:
         hook = Blueprint("wechat_webhook", __name__)
+        stop_signals.stop_on_signals(hook)  # whichever of our channels the server has
 
-        # Before the server starts, not after: a SIGTERM during Sanic's after-start phase is lost
-        # (bot/heap.py settle_once_serving).
         @hook.listener("before_server_start")
         async def start(_app: Any, _loop: Any) -> None:
             if self.reader is not None:

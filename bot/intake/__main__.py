@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import reachable
+from bot import reachable, stop_signals
 from bot.intake.app import create_app
 from bot.privacy import configure_logging
 from bot.profile import settings_or_exit
@@ -13,7 +13,7 @@ def main() -> None:
     reachable.require(settings, intake_database=True)
     configure_logging(settings.log_level)
     app = create_app(settings)
-    app.run(host=settings.host, port=settings.intake_port, access_log=False, motd=False)
+    stop_signals.run(app, host=settings.host, port=settings.intake_port, access_log=False, motd=False)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ from typing import Any, FrozenSet, Iterable, Optional
 
 from sanic import Sanic
 
+from bot import stop_signals
 from bot.intake.applications import applications_bp
 from bot.intake.errors import register_error_handlers
 from bot.intake.health import health_bp
@@ -31,6 +32,7 @@ def create_app(
 ) -> Sanic:
     settings = settings or get_settings()
     app = Sanic("intake", configure_logging=False)
+    stop_signals.stop_on_signals(app)
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.ctx.settings = settings

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot import reachable
+from bot import reachable, stop_signals
 from bot.portal.app import create_app
 from bot.privacy import configure_logging
 from bot.profile import settings_or_exit
@@ -12,7 +12,7 @@ def main() -> None:
     settings = settings_or_exit()
     reachable.require(settings, database=True)
     configure_logging(settings.log_level)
-    create_app(settings).run(host=settings.host, port=settings.portal_port, access_log=False, motd=False)
+    stop_signals.run(create_app(settings), host=settings.host, port=settings.portal_port, access_log=False, motd=False)
 
 
 if __name__ == "__main__":

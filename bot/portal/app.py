@@ -7,7 +7,7 @@ from typing import Optional
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
-from bot import heap
+from bot import heap, stop_signals
 from bot.db import open_database
 from bot.desk.app import install as install_desk
 from bot.dialogue.store import ConversationStore
@@ -37,6 +37,7 @@ MAX_BODY_BYTES = 256 * 1024  # the portal's APIs take a sentence or a small JSON
 def create_app(settings: Optional[Settings] = None, engine: Optional[Engine] = None) -> Sanic:
     settings = with_secrets(settings or get_settings())
     app = Sanic("portal")
+    stop_signals.stop_on_signals(app)  # first: a signal during start-up listeners is kept
     app.config.FALLBACK_ERROR_FORMAT = "json"
     app.config.REQUEST_MAX_SIZE = MAX_BODY_BYTES
     app.ctx.settings = settings

@@ -13,6 +13,7 @@ import aiohttp
 from sanic import Request, Sanic, response
 from sanic.response import HTTPResponse
 
+from bot import stop_signals
 from bot.settings import Settings, get_settings
 from bot.wechat.config import WEBHOOK_PATH, WeChatConfig, wechat_config
 from bot.wechat_standin.pushes import PushSigner
@@ -208,5 +209,5 @@ def main() -> None:
     config = wechat_config(settings)
     if settings.profile != "embedded":
         raise SystemExit("the WeChat stand-in runs only in the embedded profile")
-    create_app(settings, config).run(host=settings.host, port=settings.wechat_standin_port, workers=1,
-                                     access_log=False, motd=False)
+    stop_signals.run(create_app(settings, config), host=settings.host, port=settings.wechat_standin_port,
+                     workers=1, access_log=False, motd=False)
