@@ -3,9 +3,12 @@
 Sanic 21.12 stops a server by stopping the event loop. A signal handled while the after-start
 phase still runs (`loop.run_until_complete`) either ends that phase early, and the server then
 crashes with "Event loop stopped before Future completed", or is swallowed as the phase ends,
-and the server serves for ever, deaf to every later signal (`Sanic.stop` only acts once); and
-uvloop does not see a signal that arrives between two of Sanic's runs of the loop. Here a signal
-before the server serves is remembered, and acted on the moment the serving loop runs."""
+and the server serves for ever, deaf to every later signal (`Sanic.stop` only acts once).
+uvloop's own signal handlers (`loop.add_signal_handler`, which Sanic uses) lose a signal that
+arrives between two of Sanic's runs of the loop: it is noted, and acted on only when another
+signal comes. Here the only handler is a plain Python one, which the interpreter calls whether
+the loop runs or not (uvloop wakes up for it while running); a signal before the server serves is
+remembered, and acted on the moment the serving loop runs."""
 
 from __future__ import annotations
 
@@ -29,15 +32,15 @@ class _Stopper:
         self.watching = False
 
     def listen(self) -> None:
+        """Our handler for each signal, where it is not already ours; a single, atomic swap, so
+        that there is no moment without a handler that remembers."""
         for signum in SIGNALS:
+            if signal.getsignal(signum) == self.noted:
+                continue
             try:
-                self.loop.add_signal_handler(signum, self.act)
-            except (RuntimeError, ValueError):
+                signal.signal(signum, self.noted)
+            except ValueError:
                 return  # a server run in a thread (tests): signals reach only the main thread
-            # uvloop hears a signal through a self-pipe that it closes between two runs of the loop
-            # (Sanic runs it several times while starting): a signal arriving then stays unseen
-            # until another one comes. Python itself still calls this handler, at once.
-            signal.signal(signum, self.noted)
 
     def noted(self, _signum: int, _frame: Optional[FrameType]) -> None:
         self.requested = True
@@ -50,7 +53,8 @@ class _Stopper:
     def begin_serving(self) -> None:
         self.serving = True
         if self.app.is_stopping:
-            # Sanic's own handler ran before ours replaced it, and its stop was swallowed.
+            # Someone's handler (Sanic's, where it was let register them) stopped the app during
+            # start-up, and that stop was swallowed.
             self.loop.stop()
         elif self.requested:
             self.app.stop()
@@ -79,14 +83,28 @@ def stop_on_signals(target: Union[Sanic, Blueprint]) -> None:
     @target.listener("after_server_start")
     async def listen_while_serving(app: Sanic, _loop: asyncio.AbstractEventLoop) -> None:
         stopper: _Stopper = app.ctx.stopper
-        stopper.listen()  # again: where Sanic registers its own handlers, it has replaced ours
+        stopper.listen()  # in case a listener replaced ours meanwhile
         task = asyncio.current_task()
         if task is not None:
             stopper.watch_phase(task)
 
 
 def run(app: Sanic, **run_args: Any) -> None:
-    """`app.run` with our handlers only: Sanic's would act on a signal during start-up."""
+    """`app.run` with our handlers only: Sanic's would lose or mishandle a signal during start-up."""
     if not getattr(app.ctx, "stops_on_signals", False):
         stop_on_signals(app)
-    app.run(register_sys_signals=False, **run_args)
+    _sanic_run(app, **{**run_args, "register_sys_signals": False})
+
+
+_sanic_run = Sanic.run
+
+
+def _run_as_ours(app: Sanic, host: Optional[str] = None, port: Optional[int] = None, **run_args: Any) -> None:
+    run(app, host=host, port=port, **run_args)
+
+
+def for_every_app() -> None:
+    """Makes every `app.run` in this process go through `run`, for a server whose `app.run` call is
+    someone else's code: Rasa's, in `python -m bot.rasa_server`. Its channels put our handlers on
+    their blueprints (`stop_on_signals`), early; this keeps Sanic's own from replacing them."""
+    Sanic.run = _run_as_ours  # type: ignore[method-assign]

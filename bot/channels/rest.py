@@ -116,7 +116,7 @@ class RestInput(InputChannel):
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint(f"custom_webhook_{type(self).__name__}", __name__)
-        stop_signals.stop_on_signals(hook)  # Rasa runs Sanic's own handlers; ours take over
+        stop_signals.stop_on_signals(hook)  # early: a signal while Rasa loads the model is kept
 
         @hook.listener("after_server_start")
         async def settle_heap(_app: Any, loop: Any) -> None:

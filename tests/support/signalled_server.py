@@ -3,8 +3,8 @@ tests/test_stop_signals.py: `python -m tests.support.signalled_server WHEN PORT 
 
 WHEN is `before` (while a slow before-start listener runs), `after:N` (inside the after-start
 phase, N loop turns before it ends) or `serving`. With `--as-rasa` the server runs as Rasa runs
-ours: Sanic's own signal handlers, with ours on a blueprint (bot/channels); with `--plain`, Sanic's
-handlers alone."""
+ours (bot/rasa_server.py): ours on a blueprint (bot/channels), and a plain `app.run` call that
+`stop_signals.for_every_app` takes over; with `--plain`, Sanic's handlers alone."""
 
 from __future__ import annotations
 
@@ -28,6 +28,7 @@ def main() -> None:
         hook = Blueprint("hook")
         stop_signals.stop_on_signals(hook)
         app.blueprint(hook)
+        stop_signals.for_every_app()
     else:
         stop_signals.stop_on_signals(app)
 
