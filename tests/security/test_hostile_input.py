@@ -17,11 +17,14 @@ NESTED = b"[" * 1000 + b"]" * 1000
 BRACKETS = b"[" * 100_000
 SURROGATE = b'{"text": "\\udfff", "message": "\\udfff", "identity_token": "\\udfff"}'
 HUGE = b'{"message": "' + b"x" * 2_000_000 + b'"}'
+# UTF-16, where U+2200 holds a quote byte: read byte by byte, the brackets look like a string
+UTF16_NESTED = ('["\u2200", ' + "[" * 5000 + "]" * 5000 + ', "x"]').encode("utf-16-le")
 MARKER = "HOSTILE-MARKER-7f3a"
 BODIES: Dict[str, bytes] = {
     "nested-1000": NESTED,
     "brackets-100k": BRACKETS,
     "lone-surrogate": SURROGATE,
+    "utf16-nested-5000": UTF16_NESTED,
     "huge-2mb": HUGE,
     "empty": b"",
     "array": b"[]",
